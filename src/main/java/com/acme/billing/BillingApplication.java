@@ -1,0 +1,172 @@
+package com.acme.billing;
+
+import com.acme.billing.ingest.tools.UsageLogGenerator;
+import com.acme.billing.ops.BadInvocationException;
+import com.acme.billing.ops.BillingCommands;
+import com.acme.billing.ops.CliArgs;
+import com.acme.billing.ops.Console;
+import com.acme.billing.ops.Json;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * The entry point behind {@code jobs/billing}. Settings come from flags, then the environment,
+ * then {@code application.yml} (SPEC 1): the flags and the BILLING_* variables are resolved here
+ * and put in front of every other property source.
+ */
+@SpringBootApplication
+public class BillingApplication {
+
+    public static void main(String[] args) {
+        System.exit(run(System.getenv(), System.out, System.err, args));
+    }
+
+    /** Runs one command; returns the exit code (0 ok, 1 a job failed, 2 bad invocation or input). */
+    public static int run(Map<String, String> env, PrintStream out, PrintStream err, String... args) {
+        // Spring Batch stamps executions with local date-times: keep them in UTC, like everything else.
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
+        if (args.length > 0 && args[0].equals("generate-usage")) {
+            return UsageLogGenerator.main(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
+        CliArgs cli;
+        try {
+            cli = CliArgs.parse(args);
+        } catch (BadInvocationException e) {
+            err.println("billing: " + e.getMessage());
+            err.println(BillingCommands.USAGE);
+            return 2;
+        }
+        Console console = new Console(out, err, cli.has("json"));
+        if (cli.command() == null || cli.has("help") || cli.command().equals("help")) {
+            out.println(BillingCommands.USAGE);
+            return cli.command() == null && !cli.has("help") ? 2 : 0;
+        }
+        if (!BillingCommands.COMMANDS.contains(cli.command())) {
+            return console.fail(2, "unknown command '" + cli.command() + "'\n" + BillingCommands.USAGE, null);
+        }
+        Map<String, Object> settings;
+        try {
+            settings = settings(cli, env);
+        } catch (BadInvocationException e) {
+            return console.fail(2, e.getMessage(), null);
+        }
+        if (cli.command().equals("demo")) {
+            try {
+                prepareDemoHome(Path.of((String) settings.get("billing.home")));
+            } catch (BadInvocationException e) {
+                return console.fail(2, e.getMessage(), null);
+            }
+        }
+        SpringApplication application = new SpringApplication(BillingApplication.class);
+        application.setAddCommandLineProperties(false);
+        application.addInitializers(context -> context.getEnvironment().getPropertySources()
+                .addFirst(new MapPropertySource("billing-cli-and-env", settings)));
+        ConfigurableApplicationContext context;
+        try {
+            context = application.run();
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return console.fail(2, "cannot start: " + root.getMessage() + " (database " + settings.get("billing.db.url") + ")", null);
+        }
+        try (context) {
+            return context.getBean(BillingCommands.class).run(cli, console);
+        }
+    }
+
+    /**
+     * Flag, then environment variable, then default. BILLING_HOME is made absolute here so that the
+     * H2 URL derived from it does not depend on where a later process starts.
+     */
+    static Map<String, Object> settings(CliArgs cli, Map<String, String> env) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        String home = first(cli.option("home"), env.get("BILLING_HOME"),
+                cli.command().equals("demo") ? "./var/demo" : "./var");
+        Path homePath = Path.of(home).toAbsolutePath().normalize();
+        settings.put("billing.home", homePath.toString());
+        String url = first(cli.option("db-url"), env.get("BILLING_DB_URL"),
+                "jdbc:h2:file:" + homePath.resolve("db").resolve("billing") + ";AUTO_SERVER=TRUE");
+        settings.put("billing.db.url", url);
+        putIfPresent(settings, "billing.db.user", first(cli.option("db-user"), env.get("BILLING_DB_USER"), null));
+        putIfPresent(settings, "billing.db.password", first(cli.option("db-password"), env.get("BILLING_DB_PASSWORD"), null));
+        putIfPresent(settings, "billing.now", first(cli.option("now"), env.get("BILLING_NOW"),
+                // The demo replays October 2026 as seen early in November, so its output never changes.
+                cli.command().equals("demo") ? "2026-11-04T02:00:00Z" : null));
+        putIfPresent(settings, "billing.sample-data", env.get("BILLING_SAMPLE_DATA"));
+        Map<String, String> fromEnv = new HashMap<>();
+        fromEnv.put("STRIPE_API_KEY", "billing.stripe.api-key");
+        fromEnv.put("STRIPE_API_BASE", "billing.stripe.api-base");
+        fromEnv.put("STRIPE_WEBHOOK_SECRET", "billing.stripe.webhook-secret");
+        fromEnv.put("STRIPE_MAX_REQUESTS_PER_SECOND", "billing.stripe.max-requests-per-second");
+        fromEnv.put("BILLING_EVENT_STORE", "billing.event-store");
+        fromEnv.forEach((variable, property) -> putIfPresent(settings, property, env.get(variable)));
+        if (url.startsWith("jdbc:postgresql:") && !settings.containsKey("billing.db.user")) {
+            settings.put("billing.db.user", "postgres");
+        }
+        return settings;
+    }
+
+    static final String DEMO_MARKER = ".billing-demo";
+
+    /**
+     * The demo starts from an empty BILLING_HOME. A home that an earlier demo made (it holds the
+     * marker file) is emptied; any other non-empty folder is refused, never deleted.
+     */
+    static void prepareDemoHome(Path home) {
+        try {
+            if (Files.isDirectory(home)) {
+                boolean empty;
+                try (var entries = Files.list(home)) {
+                    empty = entries.findAny().isEmpty();
+                }
+                if (!empty) {
+                    if (!Files.exists(home.resolve(DEMO_MARKER))) {
+                        throw new BadInvocationException("demo needs an empty BILLING_HOME, and " + home
+                                + " holds other data; choose another with --home or BILLING_HOME");
+                    }
+                    try (var walk = Files.walk(home)) {
+                        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                            if (!p.equals(home)) {
+                                Files.delete(p);
+                            }
+                        }
+                    }
+                }
+            }
+            Files.createDirectories(home);
+            Files.writeString(home.resolve(DEMO_MARKER), "made by jobs/billing demo; the next demo empties this folder\n");
+        } catch (java.io.IOException e) {
+            throw new BadInvocationException("cannot prepare the demo home " + home + ": " + e.getMessage());
+        }
+    }
+
+    private static void putIfPresent(Map<String, Object> settings, String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            settings.put(key, value);
+        }
+    }
+
+    private static String first(String flag, String env, String fallback) {
+        if (flag != null && !flag.isEmpty()) {
+            return flag;
+        }
+        if (env != null && !env.isEmpty()) {
+            return env;
+        }
+        return fallback;
+    }
+
+    static String json(Object value) {
+        return Json.write(value);
+    }
+}

@@ -1,0 +1,157 @@
+package com.acme.billing.ingest;
+
+import com.acme.billing.catalog.CatalogRepository;
+import com.acme.billing.config.BillingPaths;
+import com.acme.billing.ops.ExecutionOwnerListener;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.HashSet;
+import org.springframework.batch.core.configuration.annotation.JobScope;
+import org.springframework.batch.core.configuration.annotation.StepScope;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.partition.Partitioner;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemProcessor;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
+import org.springframework.batch.infrastructure.item.ItemStreamWriter;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.task.SyncTaskExecutor;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The ingest job (SPEC 2), one run of {@code jobs/billing ingest}:
+ * <ol>
+ * <li>{@code stageUsageFiles}: one partition per file, in the order given, each a chunk step that
+ * reads, validates and stages its lines;</li>
+ * <li>{@code storeNewEvents}: per file, dedupe against all stored events, keep the new ones, write
+ * the rejects file, record the counts;</li>
+ * <li>{@code rollUpUsageMetrics}: set {@code usage_metrics} for every user, metric and month touched;</li>
+ * <li>{@code finishIngestRun}: move inbox files to the archive, drop the staging rows.</li>
+ * </ol>
+ * The run's files live in {@code ingest_run_files}; the only job parameter is {@code run.id}.
+ */
+@Configuration(proxyBeanMethods = false)
+public class IngestJobConfig {
+
+    public static final String JOB_NAME = "ingestUsage";
+    public static final String RUN_ID = "run.id";
+    static final String RUN_FILE_ID = "runFileId";
+
+    @Bean
+    Job ingestUsageJob(JobRepository jobRepository, Step stageUsageFiles, Step storeNewEvents, Step rollUpUsageMetrics,
+            Step finishIngestRun, ExecutionOwnerListener owners) {
+        return new JobBuilder(JOB_NAME, jobRepository)
+                .listener(owners)
+                .start(stageUsageFiles)
+                .next(storeNewEvents)
+                .next(rollUpUsageMetrics)
+                .next(finishIngestRun)
+                .build();
+    }
+
+    @Bean
+    Step stageUsageFiles(JobRepository jobRepository, Step stageUsageFile, Partitioner usageFilePartitioner) {
+        // Files are staged one after the other: their order decides which copy of an event is "first".
+        return new StepBuilder("stageUsageFiles", jobRepository)
+                .partitioner("stageUsageFile", usageFilePartitioner)
+                .step(stageUsageFile)
+                .taskExecutor(new SyncTaskExecutor())
+                .build();
+    }
+
+    @Bean
+    @JobScope
+    Partitioner usageFilePartitioner(IngestRunRepository runs, @Value("#{jobParameters['run.id']}") Long runId) {
+        return gridSize -> {
+            Map<String, ExecutionContext> partitions = new LinkedHashMap<>();
+            for (IngestRunRepository.RunFile file : runs.files(runId)) {
+                if (file.status().equals("pending")) {
+                    ExecutionContext context = new ExecutionContext();
+                    context.putLong(RUN_FILE_ID, file.id());
+                    partitions.put(String.format("file-%04d", file.seq()), context);
+                }
+            }
+            return partitions;
+        };
+    }
+
+    @Bean
+    Step stageUsageFile(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            ItemStreamReader<UsageLine> usageLogReader, ItemProcessor<UsageLine, StagedLine> usageLineValidator,
+            ItemStreamWriter<StagedLine> stagingWriter, @Value("${billing.ingest.chunk-size:5000}") int chunkSize) {
+        return new StepBuilder("stageUsageFile", jobRepository)
+                .<UsageLine, StagedLine>chunk(chunkSize)
+                .transactionManager(transactionManager)
+                .reader(usageLogReader)
+                .processor(usageLineValidator)
+                .writer(stagingWriter)
+                .build();
+    }
+
+    @Bean
+    @StepScope
+    ItemStreamReader<UsageLine> usageLogReader(IngestRunRepository runs,
+            @Value("#{stepExecutionContext['runFileId']}") Long runFileId) {
+        IngestRunRepository.RunFile file = runs.file(runFileId);
+        return new UsageLogReader(Path.of(file.path()), file.format(),
+                fromLine -> new IngestProgress(file.fileName(), file.totalLines(), fromLine, System.err));
+    }
+
+    @Bean
+    @StepScope
+    ItemProcessor<UsageLine, StagedLine> usageLineValidator(CatalogRepository catalogs, Clock clock) {
+        var catalog = catalogs.latest().orElseThrow(() -> new IllegalStateException("no catalog imported"));
+        return new UsageLineValidator(new HashSet<>(catalog.catalog().metrics()), clock.instant().toEpochMilli() * 1000);
+    }
+
+    @Bean
+    @StepScope
+    ItemStreamWriter<StagedLine> stagingWriter(EventStore eventStore, IngestRunRepository runs,
+            @Value("#{stepExecutionContext['runFileId']}") Long runFileId) {
+        return new StagingWriter(eventStore, runs.file(runFileId).fileId());
+    }
+
+    @Bean
+    Step storeNewEvents(JobRepository jobRepository, PlatformTransactionManager transactionManager, StoreNewEventsTasklet tasklet) {
+        return new StepBuilder("storeNewEvents", jobRepository).tasklet(tasklet, transactionManager).build();
+    }
+
+    @Bean
+    @JobScope
+    StoreNewEventsTasklet storeNewEventsTasklet(EventStore eventStore, IngestRunRepository runs, BillingPaths paths, Clock clock,
+            @Value("#{jobParameters['run.id']}") Long runId) {
+        return new StoreNewEventsTasklet(eventStore, runs, paths, clock, runId);
+    }
+
+    @Bean
+    Step rollUpUsageMetrics(JobRepository jobRepository, PlatformTransactionManager transactionManager, RollUpUsageTasklet tasklet) {
+        return new StepBuilder("rollUpUsageMetrics", jobRepository).tasklet(tasklet, transactionManager).build();
+    }
+
+    @Bean
+    @JobScope
+    RollUpUsageTasklet rollUpUsageTasklet(EventStore eventStore, IngestRunRepository runs, UsageMetricsRepository usage, Clock clock,
+            @Value("#{jobParameters['run.id']}") Long runId) {
+        return new RollUpUsageTasklet(eventStore, runs, usage, clock, runId);
+    }
+
+    @Bean
+    Step finishIngestRun(JobRepository jobRepository, PlatformTransactionManager transactionManager, FinishIngestRunTasklet tasklet) {
+        return new StepBuilder("finishIngestRun", jobRepository).tasklet(tasklet, transactionManager).build();
+    }
+
+    @Bean
+    @JobScope
+    FinishIngestRunTasklet finishIngestRunTasklet(EventStore eventStore, IngestRunRepository runs, BillingPaths paths,
+            @Value("#{jobParameters['run.id']}") Long runId) {
+        return new FinishIngestRunTasklet(eventStore, runs, paths, runId);
+    }
+}

@@ -1,0 +1,52 @@
+package com.acme.billing.ingest;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+
+/** The formats of usage logs (SPEC 2), told by the file name: .csv, .jsonl, either with .gz. */
+public enum UsageFileFormat {
+    CSV(false), JSONL(false), CSV_GZ(true), JSONL_GZ(true);
+
+    private final boolean gzip;
+
+    UsageFileFormat(boolean gzip) {
+        this.gzip = gzip;
+    }
+
+    public boolean gzip() {
+        return gzip;
+    }
+
+    public boolean jsonLines() {
+        return this == JSONL || this == JSONL_GZ;
+    }
+
+    public static Optional<UsageFileFormat> of(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".csv")) {
+            return Optional.of(CSV);
+        }
+        if (name.endsWith(".jsonl") || name.endsWith(".ndjson")) {
+            return Optional.of(JSONL);
+        }
+        if (name.endsWith(".csv.gz")) {
+            return Optional.of(CSV_GZ);
+        }
+        if (name.endsWith(".jsonl.gz") || name.endsWith(".ndjson.gz")) {
+            return Optional.of(JSONL_GZ);
+        }
+        return Optional.empty();
+    }
+
+    /** The file's content, decompressed where it is gzip. */
+    public InputStream open(Path file) throws IOException {
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        return gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
+    }
+}

@@ -1,0 +1,111 @@
+package com.acme.billing.ingest;
+
+import com.acme.billing.ops.InputRefusedException;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * What is checked before anything is written (SPEC 2: a file that cannot be used at all is refused
+ * whole, exit 2): readable, a known format, gzip intact to the end, not binary, and the CSV header
+ * or the first JSON object present. The same pass computes the SHA-256 that identifies the file and
+ * counts its lines for the progress display.
+ */
+public final class UsageFilePreflight {
+
+    public record Checked(Path path, String fileName, UsageFileFormat format, String sha256, long sizeBytes, long totalLines) {
+    }
+
+    private static final int HEAD_BYTES = 1 << 16;
+
+    private UsageFilePreflight() {
+    }
+
+    public static Checked check(Path file) {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new InputRefusedException(file + ": not a readable file");
+        }
+        UsageFileFormat format = UsageFileFormat.of(file).orElseThrow(() -> new InputRefusedException(
+                file + ": unsupported file type; usage logs are .csv or .jsonl, optionally gzip-compressed (.csv.gz, .jsonl.gz)"));
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        long newlines = 0;
+        boolean endsWithNewline = true;
+        long contentBytes = 0;
+        try (InputStream raw = new DigestInputStream(Files.newInputStream(file), sha)) {
+            InputStream content = format.gzip() ? new GZIPInputStream(raw, 1 << 16) : raw;
+            byte[] buffer = new byte[1 << 16];
+            int n;
+            while ((n = content.read(buffer)) > 0) {
+                if (head.size() < HEAD_BYTES) {
+                    head.write(buffer, 0, Math.min(n, HEAD_BYTES - head.size()));
+                }
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] == '\n') {
+                        newlines++;
+                    }
+                }
+                endsWithNewline = buffer[n - 1] == '\n';
+                contentBytes += n;
+            }
+            while (raw.read(buffer) > 0) {
+                // Whatever follows the gzip data still belongs to the file's identity.
+            }
+        } catch (EOFException | ZipException e) {
+            throw new InputRefusedException(file + ": truncated or corrupt gzip (" + e.getMessage() + "); nothing ingested");
+        } catch (IOException e) {
+            throw new InputRefusedException(file + ": cannot read: " + e.getMessage());
+        }
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new InputRefusedException(file + ": cannot read: " + e.getMessage());
+        }
+        byte[] headBytes = head.toByteArray();
+        for (byte b : headBytes) {
+            if (b == 0) {
+                throw new InputRefusedException(file + ": binary content (NUL bytes), not a usage log; nothing ingested");
+            }
+        }
+        String text = new String(headBytes, StandardCharsets.UTF_8);
+        if (contentBytes == 0) {
+            throw new InputRefusedException(file + ": empty file" + (format.jsonLines() ? "" : "; expected the header event_id,timestamp,user_id,metric,quantity"));
+        }
+        String[] lines = text.split("\r?\n", -1);
+        if (format.jsonLines()) {
+            int i = 0;
+            while (i < lines.length - 1 && lines[i].isBlank()) {
+                i++;
+            }
+            if (!UsageLogFormat.isJsonObject(lines[i])) {
+                throw new InputRefusedException(file + ": line " + (i + 1) + ": not a JSON object; a .jsonl file holds one JSON object per line; nothing ingested");
+            }
+        } else {
+            List<String> missing = UsageLogFormat.missingCsvColumns(lines[0]);
+            if (!missing.isEmpty()) {
+                throw new InputRefusedException(file + ": line 1: no usage header, missing column(s) " + String.join(", ", missing)
+                        + " (expected event_id,timestamp,user_id,metric,quantity); nothing ingested");
+            }
+        }
+        long totalLines = newlines + (endsWithNewline ? 0 : 1);
+        return new Checked(file.toAbsolutePath().normalize(), file.getFileName().toString(), format,
+                HexFormat.of().formatHex(sha.digest()), size, totalLines);
+    }
+}

@@ -1,0 +1,103 @@
+package com.acme.billing.ingest;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamException;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
+
+/**
+ * Reads the data lines of one usage log (plain or gzip, CSV or JSON Lines). Restartable: the number
+ * of the last line handed out is saved in the step's execution context at every commit, and a
+ * restart skips the lines up to it. Blank lines are not data lines and are skipped.
+ */
+public class UsageLogReader implements ItemStreamReader<UsageLine> {
+
+    static final String LINE_KEY = "usage.reader.line";
+
+    private final Path file;
+    private final UsageFileFormat format;
+    private final IngestProgressFactory progressFactory;
+    private BufferedReader reader;
+    private int[] columns;
+    private long lineNo;
+    private IngestProgress progress;
+
+    /** Creates the progress printer once the restart line is known. */
+    public interface IngestProgressFactory {
+        IngestProgress start(long fromLine);
+    }
+
+    public UsageLogReader(Path file, UsageFileFormat format, IngestProgressFactory progressFactory) {
+        this.file = file;
+        this.format = format;
+        this.progressFactory = progressFactory;
+    }
+
+    @Override
+    public void open(ExecutionContext context) {
+        long resumeAt = context.getLong(LINE_KEY, 0L);
+        try {
+            var decoder = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE);
+            reader = new BufferedReader(new InputStreamReader(format.open(file), decoder), 1 << 16);
+            lineNo = 0;
+            if (!format.jsonLines()) {
+                String header = reader.readLine();
+                lineNo = 1;
+                columns = header == null ? null : UsageLogFormat.csvColumns(header);
+                if (columns == null) {
+                    throw new ItemStreamException(file + ": line 1: no usage header (event_id,timestamp,user_id,metric,quantity)");
+                }
+            }
+            while (lineNo < resumeAt) {
+                if (reader.readLine() == null) {
+                    throw new ItemStreamException(file + ": shorter than line " + resumeAt + " reached before the restart; the file changed");
+                }
+                lineNo++;
+            }
+        } catch (IOException e) {
+            throw new ItemStreamException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        progress = progressFactory.start(lineNo);
+    }
+
+    @Override
+    public UsageLine read() throws IOException {
+        while (true) {
+            String raw = reader.readLine();
+            if (raw == null) {
+                return null;
+            }
+            lineNo++;
+            if (raw.isBlank()) {
+                continue;
+            }
+            progress.at(lineNo);
+            return format.jsonLines() ? UsageLogFormat.jsonLine(lineNo, raw) : UsageLogFormat.csvLine(lineNo, raw, columns);
+        }
+    }
+
+    @Override
+    public void update(ExecutionContext context) {
+        context.putLong(LINE_KEY, lineNo);
+    }
+
+    @Override
+    public void close() {
+        if (reader != null) {
+            try {
+                reader.close();
+            } catch (IOException e) {
+                throw new ItemStreamException(e);
+            } finally {
+                reader = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,308 @@
+package com.acme.billing.ops;
+
+import com.acme.billing.catalog.CatalogImport;
+import com.acme.billing.config.BillingPaths;
+import com.acme.billing.ingest.IngestJobConfig;
+import com.acme.billing.ingest.IngestService;
+import com.acme.billing.ingest.UsageReport;
+import com.acme.billing.subscription.SubscriptionImport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/** Dispatches the commands of SPEC 1 to the services and jobs, and prints their results. */
+@Component
+public class BillingCommands {
+
+    public static final Set<String> COMMANDS = Set.of("demo", "import-catalog", "import-subscriptions", "ingest", "close-period",
+            "finalize", "push-stripe", "reports", "usage", "nightly", "executions", "restart", "stop", "abandon", "serve", "alerts");
+
+    public static final String USAGE = """
+            usage: jobs/billing COMMAND [options] [--json]
+              demo                                  the pipeline on sample-data/ in a fresh BILLING_HOME (default ./var/demo)
+              import-catalog FILE                   load tiers, prices, limits and features (YAML)
+              import-subscriptions FILE             load subscription changes (CSV)
+              ingest FILE|DIR... | --inbox          ingest usage logs (.csv, .jsonl, optionally .gz)
+              usage --period YYYY-MM [--user ID]    monthly usage against the tier's limits
+              executions [--failed]                 job runs, newest first
+              restart ID | stop ID | abandon ID     repair a job run
+              close-period, finalize, push-stripe, reports, nightly, serve, alerts: not built yet
+            settings: --home DIR (BILLING_HOME), --db-url URL (BILLING_DB_URL), --db-user, --db-password, --now INSTANT (BILLING_NOW)
+            exit codes: 0 ok, 1 a job failed (restart it), 2 bad invocation or unusable input (nothing written)""";
+
+    /** Commands of SPEC 1 that later issues build; they refuse clearly instead of pretending. */
+    private static final Map<String, String> NOT_YET = Map.of(
+            "close-period", "rating and invoices (issue 4)",
+            "finalize", "rating and invoices (issue 4)",
+            "push-stripe", "the Stripe push (issue 5)",
+            "serve", "webhooks (issue 5)",
+            "alerts", "alerts (issue 5)",
+            "reports", "reports (issues 4 and 6)",
+            "nightly", "the nightly job (issue 6)");
+
+    private final CatalogImport catalogImport;
+    private final SubscriptionImport subscriptionImport;
+    private final IngestService ingest;
+    private final UsageReport usageReport;
+    private final Operations operations;
+    private final BillingPaths paths;
+    private final String sampleData;
+
+    public BillingCommands(CatalogImport catalogImport, SubscriptionImport subscriptionImport, IngestService ingest,
+            UsageReport usageReport, Operations operations, BillingPaths paths,
+            @Value("${billing.sample-data:sample-data}") String sampleData) {
+        this.catalogImport = catalogImport;
+        this.subscriptionImport = subscriptionImport;
+        this.ingest = ingest;
+        this.usageReport = usageReport;
+        this.operations = operations;
+        this.paths = paths;
+        this.sampleData = sampleData;
+    }
+
+    public int run(CliArgs cli, Console console) {
+        Long executionId = null;
+        try {
+            return switch (cli.command()) {
+                case "import-catalog" -> importCatalog(single(cli), console, new LinkedHashMap<>());
+                case "import-subscriptions" -> importSubscriptions(single(cli), console, new LinkedHashMap<>());
+                case "ingest" -> ingest(cli, console, new LinkedHashMap<>());
+                case "usage" -> usage(cli, console);
+                case "executions" -> executions(cli, console);
+                case "restart" -> restart(id(cli), console);
+                case "stop" -> {
+                    long id = id(cli);
+                    operations.stop(id);
+                    console.say("stop requested for execution %d; it stops at its next commit", id);
+                    yield console.done(Map.of("execution_id", id, "status", "STOPPING"));
+                }
+                case "abandon" -> {
+                    JobExecution abandoned = operations.abandon(id(cli));
+                    console.say("execution %d abandoned; it will not be restarted", abandoned.getId());
+                    yield console.done(Map.of("execution_id", abandoned.getId(), "status", abandoned.getStatus().name()));
+                }
+                case "demo" -> demo(console);
+                default -> console.fail(2, cli.command() + " is not available yet: it arrives with " + NOT_YET.get(cli.command()), null);
+            };
+        } catch (JobFailedException e) {
+            return console.fail(1, e.getMessage(), e.executionId());
+        } catch (InputRefusedException | BadInvocationException e) {
+            return console.fail(2, e.getMessage(), executionId);
+        } catch (RuntimeException e) {
+            return console.fail(1, "failed: " + e.getMessage() + " (details in " + paths.logs().resolve("billing.log") + ")", executionId);
+        }
+    }
+
+    private static Path single(CliArgs cli) {
+        if (cli.positional().size() != 1) {
+            throw new BadInvocationException(cli.command() + " takes exactly one FILE");
+        }
+        return Path.of(cli.positional().get(0));
+    }
+
+    private static long id(CliArgs cli) {
+        if (cli.positional().size() != 1) {
+            throw new BadInvocationException(cli.command() + " takes one execution ID (see jobs/billing executions)");
+        }
+        try {
+            return Long.parseLong(cli.positional().get(0));
+        } catch (NumberFormatException e) {
+            throw new BadInvocationException("'" + cli.positional().get(0) + "' is not an execution id");
+        }
+    }
+
+    private int importCatalog(Path file, Console console, Map<String, Object> json) {
+        CatalogImport.Result result = catalogImport.importFile(file);
+        if (result.unchanged()) {
+            console.say("catalog %s unchanged: still version %d", file, result.version());
+        } else {
+            console.say("catalog %s imported as version %d: %d tiers (%s), metrics %s, currency %s", file, result.version(),
+                    result.catalog().tiers().size(), String.join(", ", result.catalog().tiers().keySet()),
+                    String.join(", ", result.catalog().metrics()), result.catalog().currency());
+        }
+        json.put("version", result.version());
+        json.put("unchanged", result.unchanged());
+        json.put("tiers", new ArrayList<>(result.catalog().tiers().keySet()));
+        json.put("currency", result.catalog().currency());
+        return console.done(json);
+    }
+
+    private int importSubscriptions(Path file, Console console, Map<String, Object> json) {
+        SubscriptionImport.Result result = subscriptionImport.importFile(file);
+        console.say("subscriptions %s: %d changes read, %d recorded, %d already known; %d users updated", file, result.lines(),
+                result.recorded(), result.alreadyKnown(), result.users());
+        json.put("lines", result.lines());
+        json.put("recorded", result.recorded());
+        json.put("already_known", result.alreadyKnown());
+        json.put("users", result.users());
+        return console.done(json);
+    }
+
+    private int ingest(CliArgs cli, Console console, Map<String, Object> json) {
+        long start = System.nanoTime();
+        IngestService.Outcome outcome = ingest.ingest(cli.positional(), cli.has("inbox"));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        printIngest(outcome.files(), console);
+        long lines = outcome.accepted() + outcome.duplicates() + outcome.rejected();
+        console.say("ingested %d file(s): %,d accepted, %,d duplicates, %,d rejected in %.1f s (%,.0f lines/s)%s",
+                outcome.files().size(), outcome.accepted(), outcome.duplicates(), outcome.rejected(), seconds,
+                lines / Math.max(seconds, 1e-3), outcome.executionId() == null ? "" : "; execution " + outcome.executionId());
+        for (String quarantined : outcome.quarantined()) {
+            console.warn("refused " + quarantined);
+        }
+        json.put("files", filesJson(outcome.files()));
+        json.put("accepted", outcome.accepted());
+        json.put("duplicates", outcome.duplicates());
+        json.put("rejected", outcome.rejected());
+        json.put("execution_id", outcome.executionId());
+        json.put("seconds", Math.round(seconds * 1000) / 1000.0);
+        if (!outcome.quarantined().isEmpty()) {
+            json.put("refused", outcome.quarantined());
+            console.done(json);
+            return 2;
+        }
+        return console.done(json);
+    }
+
+    private static void printIngest(List<IngestService.FileOutcome> files, Console console) {
+        for (IngestService.FileOutcome file : files) {
+            if (file.alreadyIngested()) {
+                console.say("  %s: already ingested (sha256 %s), nothing changed", file.file(), file.sha256().substring(0, 12));
+            } else {
+                console.say("  %s: %,d accepted, %,d duplicates, %,d rejected%s", file.file(), file.accepted(), file.duplicates(),
+                        file.rejected(), file.rejectsFile() == null ? "" : " (reasons in " + file.rejectsFile() + ")");
+            }
+        }
+    }
+
+    private static List<Object> filesJson(List<IngestService.FileOutcome> files) {
+        List<Object> list = new ArrayList<>();
+        for (IngestService.FileOutcome file : files) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("file", file.file());
+            f.put("sha256", file.sha256());
+            f.put("accepted", file.accepted());
+            f.put("duplicates", file.duplicates());
+            f.put("rejected", file.rejected());
+            f.put("already_ingested", file.alreadyIngested());
+            f.put("rejects_file", file.rejectsFile());
+            list.add(f);
+        }
+        return list;
+    }
+
+    private int usage(CliArgs cli, Console console) {
+        UsageReport.Month month = usageReport.month(cli.required("period"), cli.option("user"));
+        int shown = 0;
+        console.say("usage %s%s: %d rows, %d over their limit", month.period(), cli.option("user") == null ? "" : " for " + cli.option("user"),
+                month.rows().size(), month.rows().stream().filter(UsageReport.Row::breached).count());
+        console.say("  %-24s %-18s %-10s %14s %14s", "user_id", "metric", "tier", "quantity", "included");
+        for (UsageReport.Row row : month.rows()) {
+            if (shown++ == 50 && !cli.has("json")) {
+                console.say("  ... %d more rows (narrow with --user, or read them all with --json)", month.rows().size() - 50);
+                break;
+            }
+            if (shown <= 50) {
+                console.say("  %-24s %-18s %-10s %,14d %,14d%s", row.userId(), row.metric(), row.tier() == null ? "-" : row.tier(),
+                        row.quantity(), row.included(), row.breached() ? "  OVER LIMIT" : "");
+            }
+        }
+        List<Object> rows = new ArrayList<>();
+        for (UsageReport.Row row : month.rows()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("user_id", row.userId());
+            r.put("metric", row.metric());
+            r.put("tier", row.tier());
+            r.put("quantity", row.quantity());
+            r.put("included", row.included());
+            r.put("breached", row.breached());
+            rows.add(r);
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("period", month.period());
+        json.put("rows", rows);
+        return console.done(json);
+    }
+
+    private int executions(CliArgs cli, Console console) {
+        List<Operations.ExecutionRow> rows = operations.executions(cli.has("failed"));
+        console.say("%6s  %-16s %-10s %-28s %-28s %s", "id", "job", "status", "start", "end", "failed step / message");
+        for (Operations.ExecutionRow row : rows) {
+            console.say("%6d  %-16s %-10s %-28s %-28s %s", row.id(), row.job(), row.status(), row.start(), row.end() == null ? "-" : row.end(),
+                    row.failedStep() == null ? "" : row.failedStep() + ": " + (row.message() == null ? "" : row.message()));
+        }
+        return console.done(Map.of("executions", rows.stream().map(operations::asJson).map(m -> (Object) m).toList()));
+    }
+
+    private int restart(long id, Console console) {
+        JobExecution execution = operations.execution(id);
+        String job = execution.getJobInstance().getJobName();
+        console.say("restarting execution %d of %s", id, job);
+        JobExecution restarted = operations.restart(id);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("restarted", id);
+        json.put("execution_id", restarted.getId());
+        json.put("job", job);
+        json.put("status", restarted.getStatus().name());
+        if (job.equals(IngestJobConfig.JOB_NAME)) {
+            Long runId = restarted.getJobParameters().getLong(IngestJobConfig.RUN_ID);
+            List<IngestService.FileOutcome> files = ingest.outcomesOf(runId);
+            printIngest(files, console);
+            json.put("files", filesJson(files));
+            json.put("accepted", files.stream().mapToLong(IngestService.FileOutcome::accepted).sum());
+            json.put("duplicates", files.stream().mapToLong(IngestService.FileOutcome::duplicates).sum());
+            json.put("rejected", files.stream().mapToLong(IngestService.FileOutcome::rejected).sum());
+        }
+        console.say("execution %d completed (restart of %d)", restarted.getId(), id);
+        return console.done(json);
+    }
+
+    private int demo(Console console) {
+        Path samples = Path.of(sampleData).toAbsolutePath().normalize();
+        if (!Files.isDirectory(samples)) {
+            throw new BadInvocationException("sample data not found at " + samples + " (run demo from the project folder, or set BILLING_SAMPLE_DATA)");
+        }
+        console.say("demo in %s with %s", paths.home(), samples);
+        Map<String, Object> json = new LinkedHashMap<>();
+        console.say("1. import-catalog");
+        importCatalog(samples.resolve("catalog.yaml"), quiet(console), new LinkedHashMap<>());
+        console.say("   %s", samples.resolve("catalog.yaml"));
+        console.say("2. import-subscriptions");
+        Map<String, Object> subs = new LinkedHashMap<>();
+        importSubscriptions(samples.resolve("subscriptions.csv"), quiet(console), subs);
+        console.say("   %s changes for %s users", subs.get("recorded"), subs.get("users"));
+        console.say("3. ingest %s", samples.resolve("usage"));
+        IngestService.Outcome outcome = ingest.ingest(List.of(samples.resolve("usage").toString()), false);
+        printIngest(outcome.files(), console);
+        String period = "2026-10";
+        UsageReport.Month month = usageReport.month(period, null);
+        long breaches = month.rows().stream().filter(UsageReport.Row::breached).count();
+        console.say("4. usage --period %s: %d rows (user x metric), %d over their tier's limit", period, month.rows().size(), breaches);
+        console.say("");
+        console.say("Where things are:");
+        console.say("  database        %s", paths.home().resolve("db"));
+        console.say("  events          %s", paths.eventStore());
+        console.say("  rejected lines  %s", paths.rejects());
+        console.say("  reports         %s (close-period, finalize, push-stripe and reports arrive with issues 4 to 6)", paths.reports());
+        console.say("Try: jobs/billing usage --period %s --home %s", period, paths.home());
+        json.put("home", paths.home().toString());
+        json.put("accepted", outcome.accepted());
+        json.put("duplicates", outcome.duplicates());
+        json.put("rejected", outcome.rejected());
+        json.put("usage_rows", month.rows().size());
+        json.put("breaches", breaches);
+        json.put("execution_id", outcome.executionId());
+        return console.done(json);
+    }
+
+    private static Console quiet(Console console) {
+        return new Console(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), console.err(), false);
+    }
+}

@@ -1,0 +1,64 @@
+package com.acme.billing.ops;
+
+import java.util.Comparator;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.stereotype.Component;
+
+/** Starts and restarts jobs through {@link JobOperator}, turning an unsuccessful end into {@link JobFailedException}. */
+@Component
+public class JobRunner {
+
+    private final JobOperator jobOperator;
+
+    public JobRunner(JobOperator jobOperator) {
+        this.jobOperator = jobOperator;
+    }
+
+    public JobExecution start(Job job, JobParameters parameters) {
+        try {
+            return checked(jobOperator.start(job, parameters));
+        } catch (JobFailedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new BadInvocationException("cannot start " + job.getName() + ": " + e.getMessage());
+        }
+    }
+
+    public JobExecution checked(JobExecution execution) {
+        if (execution.getStatus() == BatchStatus.COMPLETED) {
+            return execution;
+        }
+        StepExecution failed = execution.getStepExecutions().stream()
+                .filter(s -> s.getStatus() != BatchStatus.COMPLETED)
+                .max(Comparator.comparing(StepExecution::getId))
+                .orElse(null);
+        String reason = failed != null ? firstLine(failed.getExitStatus().getExitDescription()) : null;
+        if (reason == null || reason.isBlank()) {
+            reason = firstLine(execution.getExitStatus().getExitDescription());
+        }
+        if (reason == null || reason.isBlank()) {
+            reason = execution.getStatus().name().toLowerCase();
+        }
+        throw new JobFailedException(execution.getJobInstance().getJobName(), execution.getId(), execution.getStatus().name(),
+                failed == null ? null : failed.getStepName(), reason);
+    }
+
+    /** The exception line of a stack trace that Spring Batch stores as exit description. */
+    static String firstLine(String text) {
+        if (text == null) {
+            return null;
+        }
+        String first = text.lines().findFirst().orElse("").trim();
+        int colon = first.indexOf(": ");
+        // "java.lang.IllegalStateException: message" reads better without the class name.
+        if (colon > 0 && first.substring(0, colon).matches("[\\w.$]+(Exception|Error)")) {
+            return first.substring(colon + 2);
+        }
+        return first;
+    }
+}

@@ -1,0 +1,144 @@
+package com.acme.billing.ops;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/** The operators' commands on Spring Batch's job repository: executions, restart, stop, abandon. */
+@Component
+public class Operations {
+
+    public record ExecutionRow(long id, String job, String status, String start, String end, String failedStep, String message) {
+    }
+
+    private final JobOperator jobOperator;
+    private final JobRepository jobRepository;
+    private final JobRunner jobRunner;
+    private final JdbcClient jdbc;
+
+    public Operations(JobOperator jobOperator, JobRepository jobRepository, JobRunner jobRunner, JdbcClient jdbc) {
+        this.jobOperator = jobOperator;
+        this.jobRepository = jobRepository;
+        this.jobRunner = jobRunner;
+        this.jdbc = jdbc;
+    }
+
+    public List<ExecutionRow> executions(boolean failedOnly) {
+        String where = failedOnly ? " WHERE e.STATUS IN ('FAILED', 'STOPPED', 'UNKNOWN')" : "";
+        return jdbc.sql("SELECT e.JOB_EXECUTION_ID, i.JOB_NAME, e.STATUS, e.START_TIME, e.END_TIME, e.EXIT_MESSAGE, "
+                + "(SELECT MAX(s.STEP_NAME) FROM BATCH_STEP_EXECUTION s WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID "
+                + "   AND s.STATUS IN ('FAILED', 'STOPPED', 'UNKNOWN', 'STARTED')) "
+                + "FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID" + where
+                + " ORDER BY e.JOB_EXECUTION_ID DESC")
+                .query((rs, n) -> new ExecutionRow(rs.getLong(1), rs.getString(2), rs.getString(3), iso(rs.getTimestamp(4)),
+                        iso(rs.getTimestamp(5)), rs.getString(7), JobRunner.firstLine(rs.getString(6))))
+                .list();
+    }
+
+    /**
+     * Restarts a failed or stopped execution from its last committed chunk. An execution left
+     * STARTED by a process that died is first marked failed; one whose process still runs is refused.
+     */
+    public JobExecution restart(long id) {
+        JobExecution execution = execution(id);
+        if (execution.getStatus().isRunning() || execution.getStatus() == BatchStatus.UNKNOWN) {
+            refuseIfAlive(execution);
+            execution = jobOperator.recover(execution);
+        }
+        if (execution.getStatus() == BatchStatus.COMPLETED) {
+            throw new BadInvocationException("execution " + id + " completed; nothing to restart");
+        }
+        if (execution.getStatus() == BatchStatus.ABANDONED) {
+            throw new BadInvocationException("execution " + id + " was abandoned; it cannot be restarted");
+        }
+        JobExecution restarted;
+        try {
+            restarted = jobOperator.restart(execution);
+        } catch (Exception e) {
+            throw new BadInvocationException("cannot restart execution " + id + ": " + e.getMessage());
+        }
+        return jobRunner.checked(restarted);
+    }
+
+    public void stop(long id) {
+        JobExecution execution = execution(id);
+        try {
+            jobOperator.stop(execution);
+        } catch (Exception e) {
+            throw new BadInvocationException("cannot stop execution " + id + " (" + execution.getStatus() + "): " + e.getMessage());
+        }
+    }
+
+    public JobExecution abandon(long id) {
+        JobExecution execution = execution(id);
+        if (execution.getStatus().isRunning()) {
+            refuseIfAlive(execution);
+            execution = jobOperator.recover(execution);
+        }
+        try {
+            return jobOperator.abandon(execution);
+        } catch (Exception e) {
+            throw new BadInvocationException("cannot abandon execution " + id + ": " + e.getMessage());
+        }
+    }
+
+    public JobExecution execution(long id) {
+        JobExecution execution = jobRepository.getJobExecution(id);
+        if (execution == null) {
+            throw new BadInvocationException("no job execution " + id + " (see jobs/billing executions)");
+        }
+        return execution;
+    }
+
+    public Map<String, Object> asJson(ExecutionRow row) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", row.id());
+        json.put("job", row.job());
+        json.put("status", row.status());
+        json.put("start", row.start());
+        json.put("end", row.end());
+        json.put("failed_step", row.failedStep());
+        json.put("message", row.message());
+        return json;
+    }
+
+    private void refuseIfAlive(JobExecution execution) {
+        record Owner(String host, long pid, Instant startedAt) {
+        }
+        Optional<Owner> owner = jdbc.sql("SELECT host, pid, started_at FROM execution_owners WHERE job_execution_id = ?")
+                .param(execution.getId())
+                .query((rs, n) -> new Owner(rs.getString(1), rs.getLong(2), rs.getObject(3, OffsetDateTime.class).toInstant()))
+                .optional();
+        if (owner.isEmpty()) {
+            return;
+        }
+        if (!owner.get().host().equals(ExecutionOwnerListener.hostName())) {
+            throw new BadInvocationException("execution " + execution.getId() + " is " + execution.getStatus() + " on host "
+                    + owner.get().host() + " (pid " + owner.get().pid() + "); restart it there, or stop it first");
+        }
+        boolean alive = ProcessHandle.of(owner.get().pid())
+                .filter(ProcessHandle::isAlive)
+                // A live process that started after the execution is another one that reuses the pid.
+                .filter(p -> p.info().startInstant().map(s -> !s.isAfter(owner.get().startedAt())).orElse(true))
+                .isPresent();
+        if (alive && owner.get().pid() != ProcessHandle.current().pid()) {
+            throw new BadInvocationException("execution " + execution.getId() + " is still running in process " + owner.get().pid()
+                    + "; wait for it, or jobs/billing stop " + execution.getId());
+        }
+    }
+
+    private static String iso(java.sql.Timestamp timestamp) {
+        // Spring Batch stores LocalDateTime of the JVM's zone; jobs/billing runs the JVM in UTC.
+        return timestamp == null ? null : timestamp.toLocalDateTime().atOffset(ZoneOffset.UTC).toString();
+    }
+}

@@ -1,0 +1,105 @@
+package com.acme.billing.subscription;
+
+import com.acme.billing.catalog.CatalogRepository;
+import com.acme.billing.ops.InputRefusedException;
+import com.acme.billing.period.BillingPeriod;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * {@code import-subscriptions FILE}: validates every line, records the new changes and rebuilds the
+ * {@code subscriptions} state of the users they touch, all in one transaction.
+ */
+@Service
+public class SubscriptionImport {
+
+    public record Result(int lines, int recorded, int alreadyKnown, int users) {
+    }
+
+    private final SubscriptionRepository subscriptions;
+    private final CatalogRepository catalogs;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    public SubscriptionImport(SubscriptionRepository subscriptions, CatalogRepository catalogs, TransactionTemplate tx, Clock clock) {
+        this.subscriptions = subscriptions;
+        this.catalogs = catalogs;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    public Result importFile(Path file) {
+        var catalog = catalogs.latest().orElseThrow(() -> new InputRefusedException(
+                file + ": no catalog imported yet; run import-catalog first (tiers and trial lengths come from it)"));
+        List<SubscriptionChange> changes;
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            changes = SubscriptionChangesParser.parse(reader, file.getFileName().toString(), catalog.catalog());
+        } catch (IOException e) {
+            throw new InputRefusedException(file + ": cannot read: " + e.getMessage());
+        }
+        Instant now = clock.instant();
+        return tx.execute(status -> {
+            int recorded = 0;
+            Set<String> users = new LinkedHashSet<>();
+            for (SubscriptionChange change : changes) {
+                if (subscriptions.insertIfNew(change, now)) {
+                    recorded++;
+                }
+                users.add(change.userId());
+            }
+            List<String> problems = new ArrayList<>();
+            for (String user : users) {
+                SubscriptionTimeline timeline = SubscriptionTimeline.of(subscriptions.changesOf(user));
+                for (SubscriptionTimeline.Anomaly anomaly : timeline.anomalies()) {
+                    problems.add(anomaly.change().source() + ": " + anomaly.change().userId() + ": " + anomaly.reason());
+                }
+                saveState(user, timeline, now);
+            }
+            if (!problems.isEmpty()) {
+                status.setRollbackOnly();
+                throw new InputRefusedException(file + ": changes that cannot apply, nothing imported:\n  " + String.join("\n  ", problems));
+            }
+            return new Result(changes.size(), recorded, changes.size() - recorded, users.size());
+        });
+    }
+
+    private void saveState(String user, SubscriptionTimeline timeline, Instant now) {
+        SubscriptionState state = timeline.stateAt(now);
+        String lastTier = null;
+        boolean started = false;
+        for (SubscriptionTimeline.Interval interval : timeline.intervals()) {
+            if (!interval.start().isAfter(now)) {
+                started = true;
+                if (interval.state().tier() != null) {
+                    lastTier = interval.state().tier();
+                }
+            }
+        }
+        String status = switch (state.status()) {
+            case TRIAL -> "trialing";
+            case PAID -> "active";
+            case NONE -> started ? "canceled" : "inactive";
+        };
+        String customer = null;
+        for (SubscriptionChange change : subscriptions.changesOf(user)) {
+            if (change.stripeCustomerId() != null) {
+                customer = change.stripeCustomerId();
+            }
+        }
+        BillingPeriod period = BillingPeriod.containing(now);
+        boolean live = state.status() != SubscriptionState.Status.NONE;
+        subscriptions.saveState(user, live ? state.tier() : lastTier, status, customer, state.trialEndsAt(),
+                live ? period.start() : null, live ? period.end() : null, now);
+    }
+}
