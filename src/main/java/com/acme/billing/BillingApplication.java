@@ -110,8 +110,12 @@ public class BillingApplication {
         fromEnv.put("STRIPE_MAX_REQUESTS_PER_SECOND", "billing.stripe.max-requests-per-second");
         fromEnv.put("BILLING_EVENT_STORE", "billing.event-store");
         fromEnv.forEach((variable, property) -> putIfPresent(settings, property, env.get(variable)));
-        if (url.startsWith("jdbc:postgresql:") && !settings.containsKey("billing.db.user")) {
-            settings.put("billing.db.user", "postgres");
+        if (url.startsWith("jdbc:postgresql:")) {
+            if (!settings.containsKey("billing.db.user")) {
+                settings.put("billing.db.user", "postgres");
+            }
+            // Batched inserts become multi-row statements: one round trip per batch instead of per row.
+            settings.put("spring.datasource.hikari.data-source-properties.reWriteBatchedInserts", "true");
         }
         return settings;
     }

@@ -137,6 +137,7 @@ CREATE TABLE ingest_run_files (
     format      VARCHAR(16)   NOT NULL,
     size_bytes  BIGINT        NOT NULL,
     total_lines BIGINT        NOT NULL,
+    data_lines  BIGINT        NOT NULL,
     status      VARCHAR(16)   NOT NULL,
     accepted    BIGINT,
     duplicates  BIGINT,

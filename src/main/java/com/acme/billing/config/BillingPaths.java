@@ -25,6 +25,11 @@ public record BillingPaths(Path home) {
         return home.resolve("quarantine");
     }
 
+    /** Lines of files being ingested, between the staging and the storing step (see StagingFiles). */
+    public Path staging() {
+        return home.resolve("staging");
+    }
+
     public Path reports() {
         return home.resolve("reports");
     }

@@ -1,5 +1,6 @@
 package com.acme.billing.ingest;
 
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
@@ -8,43 +9,45 @@ import java.util.function.Consumer;
  * Where raw usage events live (DESIGN: one writer, the ingest job). The embedded default is DuckDB
  * beside the H2 billing database; production keeps them in PostgreSQL. Both pass the same tests.
  *
- * <p>A file is first staged (its valid lines and rejects, keyed by file and line), then stored: the
- * staged events are classified against everything stored before (new, duplicate, conflicting) and
- * the new ones kept. Every write is idempotent per file and line, so a step redone after a crash
- * never counts an event twice.
+ * <p>Storing a staged file classifies each of its events against everything stored before and
+ * within the file, per line:
+ * <ul>
+ * <li>event_id stored from this very file and line: accepted (an earlier attempt stored it);</li>
+ * <li>event_id stored from elsewhere: a duplicate if the content is identical, else conflicting;</li>
+ * <li>not stored: the first line of the file with that id is new and stored; later lines with the
+ * same id compare with that first one.</li>
+ * </ul>
+ * Events keep their file and line, so storing the same staged file again after a crash gives the
+ * same counts and stores nothing twice.
  */
 public interface EventStore {
 
-    /** Appends one chunk of validated lines of a file to its staging area. */
-    void stage(long fileId, List<StagedLine.Event> events, List<StagedLine.Reject> rejects);
+    /**
+     * Classifies the staged events of a file and stores the new ones, in one transaction.
+     *
+     * @param stagedEvents the staging file of {@link StagingFiles#events()}
+     */
+    StoreResult store(long fileId, Path stagedEvents);
 
-    /** Forgets staged lines after {@code line}: what a crash left beyond the last committed chunk. */
-    void discardStagedAfter(long fileId, long line);
+    /** The months (yyyymm) that events stored from these files fall in. */
+    List<Integer> monthsOf(Collection<Long> fileIds);
 
-    /** Classifies the staged events of a file and stores the new ones; see {@link StoreResult}. */
-    StoreResult storeStaged(long fileId);
+    /** Sum of quantities per user and metric over every stored event of these months. */
+    void monthlyTotals(Collection<Integer> months, Consumer<MonthlyTotal> sink);
 
-    /** Staged rejects of a file in line order. */
-    void stagedRejects(long fileId, Consumer<StagedLine.Reject> sink);
-
-    /** Lines staged for a file (events and rejects): its data lines once staging is complete. */
-    long stagedLineCount(long fileId);
-
-    /** Sum of quantities per user, metric and month, for every key that events of these files touch. */
-    void monthlyTotalsTouchedBy(Collection<Long> fileIds, Consumer<MonthlyTotal> sink);
-
-    /** Drops the staging rows of these files (after they are stored). */
-    void discardStaged(Collection<Long> fileIds);
-
-    /** Events stored, all files together (for tests and operators). */
+    /** Events stored, all files together. */
     long storedEventCount();
 
+    /** For people: where the events are. */
+    String describe();
+
     /**
-     * @param accepted       events of this file that are stored (new now, or stored by an earlier attempt)
-     * @param duplicates     repeats with identical content, counted and not billed again
-     * @param conflictLines  lines whose event_id is known with other content (conflicting_duplicate)
+     * @param staged        events in the staging file
+     * @param accepted      events of this file that are stored (new now, or stored by an earlier attempt)
+     * @param duplicates    repeats with identical content, counted and not billed again
+     * @param conflictLines lines whose event_id is known with other content (conflicting_duplicate), in order
      */
-    record StoreResult(long accepted, long duplicates, List<Long> conflictLines) {
+    record StoreResult(long staged, long accepted, long duplicates, List<Long> conflictLines) {
     }
 
     /** {@code month} is yyyymm. */

@@ -12,16 +12,14 @@ import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
-/** Moves a run's inbox files to the archive and drops its staging rows; safe to redo. */
+/** Moves a run's inbox files to the archive and deletes its staging files; safe to redo. */
 public class FinishIngestRunTasklet implements Tasklet {
 
-    private final EventStore store;
     private final IngestRunRepository runs;
     private final BillingPaths paths;
     private final long runId;
 
-    public FinishIngestRunTasklet(EventStore store, IngestRunRepository runs, BillingPaths paths, long runId) {
-        this.store = store;
+    public FinishIngestRunTasklet(IngestRunRepository runs, BillingPaths paths, long runId) {
         this.runs = runs;
         this.paths = paths;
         this.runId = runId;
@@ -35,7 +33,15 @@ public class FinishIngestRunTasklet implements Tasklet {
                 archive(paths, Path.of(file.path()), file.sha256());
             }
         }
-        store.discardStaged(files.stream().map(IngestRunRepository.RunFile::fileId).toList());
+        for (IngestRunRepository.RunFile file : files) {
+            StagingFiles staging = StagingFiles.of(paths.staging(), file.fileId());
+            try {
+                Files.deleteIfExists(staging.events());
+                Files.deleteIfExists(staging.rejects());
+            } catch (IOException e) {
+                throw new UncheckedIOException("removing staging files of " + file.fileName() + ": " + e.getMessage(), e);
+            }
+        }
         return RepeatStatus.FINISHED;
     }
 

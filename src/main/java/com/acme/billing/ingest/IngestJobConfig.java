@@ -34,7 +34,7 @@ import org.springframework.transaction.PlatformTransactionManager;
  * <li>{@code storeNewEvents}: per file, dedupe against all stored events, keep the new ones, write
  * the rejects file, record the counts;</li>
  * <li>{@code rollUpUsageMetrics}: set {@code usage_metrics} for every user, metric and month touched;</li>
- * <li>{@code finishIngestRun}: move inbox files to the archive, drop the staging rows.</li>
+ * <li>{@code finishIngestRun}: move inbox files to the archive, delete the staging files.</li>
  * </ol>
  * The run's files live in {@code ingest_run_files}; the only job parameter is {@code run.id}.
  */
@@ -114,9 +114,9 @@ public class IngestJobConfig {
 
     @Bean
     @StepScope
-    ItemStreamWriter<StagedLine> stagingWriter(EventStore eventStore, IngestRunRepository runs,
+    ItemStreamWriter<StagedLine> stagingWriter(BillingPaths paths, IngestRunRepository runs,
             @Value("#{stepExecutionContext['runFileId']}") Long runFileId) {
-        return new StagingWriter(eventStore, runs.file(runFileId).fileId());
+        return new StagingWriter(StagingFiles.of(paths.staging(), runs.file(runFileId).fileId()));
     }
 
     @Bean
@@ -150,8 +150,8 @@ public class IngestJobConfig {
 
     @Bean
     @JobScope
-    FinishIngestRunTasklet finishIngestRunTasklet(EventStore eventStore, IngestRunRepository runs, BillingPaths paths,
+    FinishIngestRunTasklet finishIngestRunTasklet(IngestRunRepository runs, BillingPaths paths,
             @Value("#{jobParameters['run.id']}") Long runId) {
-        return new FinishIngestRunTasklet(eventStore, runs, paths, runId);
+        return new FinishIngestRunTasklet(runs, paths, runId);
     }
 }

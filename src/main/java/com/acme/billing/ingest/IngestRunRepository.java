@@ -13,7 +13,7 @@ import org.springframework.stereotype.Repository;
 public class IngestRunRepository {
 
     public record RunFile(long id, long runId, int seq, long fileId, String path, String fileName, String sha256,
-            UsageFileFormat format, long sizeBytes, long totalLines, String status, Long accepted, Long duplicates, Long rejected) {
+            UsageFileFormat format, long sizeBytes, long totalLines, long dataLines, String status, Long accepted, Long duplicates, Long rejected) {
     }
 
     public record IngestedFile(String sha256, long fileId, String fileName, long dataLines, long accepted, long duplicates,
@@ -50,21 +50,21 @@ public class IngestRunRepository {
     }
 
     public void addFile(long runId, int seq, long fileId, String path, String fileName, String sha256, UsageFileFormat format,
-            long sizeBytes, long totalLines) {
-        jdbc.sql("INSERT INTO ingest_run_files (run_id, seq, file_id, path, file_name, sha256, format, size_bytes, total_lines, status) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')")
-                .params(runId, seq, fileId, path, fileName, sha256, format.name(), sizeBytes, totalLines)
+            long sizeBytes, long totalLines, long dataLines) {
+        jdbc.sql("INSERT INTO ingest_run_files (run_id, seq, file_id, path, file_name, sha256, format, size_bytes, total_lines, "
+                + "data_lines, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')")
+                .params(runId, seq, fileId, path, fileName, sha256, format.name(), sizeBytes, totalLines, dataLines)
                 .update();
     }
 
     public List<RunFile> files(long runId) {
-        return jdbc.sql("SELECT id, run_id, seq, file_id, path, file_name, sha256, format, size_bytes, total_lines, status, "
-                + "accepted, duplicates, rejected FROM ingest_run_files WHERE run_id = ? ORDER BY seq")
+        return jdbc.sql("SELECT id, run_id, seq, file_id, path, file_name, sha256, format, size_bytes, total_lines, data_lines, "
+                + "status, accepted, duplicates, rejected FROM ingest_run_files WHERE run_id = ? ORDER BY seq")
                 .param(runId)
                 .query((rs, n) -> new RunFile(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getLong(4), rs.getString(5),
                         rs.getString(6), rs.getString(7), UsageFileFormat.valueOf(rs.getString(8)), rs.getLong(9), rs.getLong(10),
-                        rs.getString(11), (Long) rs.getObject(12, Long.class), (Long) rs.getObject(13, Long.class),
-                        (Long) rs.getObject(14, Long.class)))
+                        rs.getLong(11), rs.getString(12), rs.getObject(13, Long.class), rs.getObject(14, Long.class),
+                        rs.getObject(15, Long.class)))
                 .list();
     }
 

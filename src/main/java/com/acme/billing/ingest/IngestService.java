@@ -113,7 +113,7 @@ public class IngestService {
                 int seq = 1;
                 for (UsageFilePreflight.Checked file : toIngest) {
                     runs.addFile(id, seq++, runs.fileIdFor(file.sha256()), file.path().toString(), file.fileName(), file.sha256(),
-                            file.format(), file.sizeBytes(), file.totalLines());
+                            file.format(), file.sizeBytes(), file.totalLines(), file.dataLines());
                 }
                 return id;
             });

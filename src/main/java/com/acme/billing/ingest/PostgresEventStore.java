@@ -1,10 +1,14 @@
 package com.acme.billing.ingest;
 
 import java.io.IOException;
-import java.io.StringReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
+import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
@@ -12,11 +16,12 @@ import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * The production event store: tables in the billing PostgreSQL database (migration V3). Staging
- * uses COPY; every call joins the caller's transaction, so a chunk's staged lines commit together
- * with the step's state in the job repository.
+ * The production event store: {@code usage_events} in the billing PostgreSQL database (migration
+ * V3). Staged files arrive by COPY; every call joins the caller's transaction, so storing a file
+ * commits together with the step's state in the job repository.
  */
 public class PostgresEventStore implements EventStore {
 
@@ -29,115 +34,90 @@ public class PostgresEventStore implements EventStore {
     }
 
     @Override
-    public void stage(long fileId, List<StagedLine.Event> events, List<StagedLine.Reject> rejects) {
+    public StoreResult store(long fileId, Path stagedEvents) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("PostgresEventStore.store runs inside the step's transaction");
+        }
         Connection connection = DataSourceUtils.getConnection(dataSource);
-        try {
-            var copy = connection.unwrap(PGConnection.class).getCopyAPI();
-            if (!events.isEmpty()) {
-                StringBuilder text = new StringBuilder(events.size() * 96);
-                for (StagedLine.Event e : events) {
-                    text.append(fileId).append('\t').append(e.line()).append('\t');
-                    escape(text, e.eventId());
-                    text.append('\t').append(e.tsMicros()).append('\t').append(e.month()).append('\t')
-                            .append(e.userId()).append('\t').append(e.metric()).append('\t').append(e.quantity()).append('\n');
-                }
-                copy.copyIn("COPY staged_events (file_id, line, event_id, ts_us, month, user_id, metric, quantity) FROM STDIN",
-                        new StringReader(text.toString()));
+        try (Statement st = connection.createStatement()) {
+            for (String drop : EventClassification.DROP) {
+                st.execute(drop);
             }
-            if (!rejects.isEmpty()) {
-                StringBuilder text = new StringBuilder();
-                for (StagedLine.Reject r : rejects) {
-                    text.append(fileId).append('\t').append(r.line()).append('\t').append(r.reason()).append('\t');
-                    escape(text, r.raw());
-                    text.append('\n');
-                }
-                copy.copyIn("COPY staged_rejects (file_id, line, reason, raw) FROM STDIN", new StringReader(text.toString()));
+            st.execute("CREATE TEMP TABLE staged (line BIGINT, event_id VARCHAR(128) COLLATE \"C\", ts_us BIGINT, month INTEGER, "
+                    + "user_id VARCHAR(64) COLLATE \"C\", metric VARCHAR(64) COLLATE \"C\", quantity BIGINT)");
+            long staged;
+            try (Reader reader = Files.newBufferedReader(stagedEvents, StandardCharsets.UTF_8)) {
+                staged = connection.unwrap(PGConnection.class).getCopyAPI()
+                        .copyIn("COPY staged FROM STDIN WITH (FORMAT csv)", reader);
             }
+            // Fresh statistics, or the planner takes the new table for empty and loops over it.
+            st.execute("ANALYZE staged");
+            // Sorting ten million ids for the insert needs more than the default 4 MB; for this transaction only.
+            st.execute("SET LOCAL work_mem = '256MB'");
+            StoreResult result = insertAllOrClassify(connection, st, fileId, staged);
+            // The roll-up that follows plans on these statistics; stale ones made it sort ten million rows on disk.
+            st.execute("ANALYZE usage_events");
+            return result;
         } catch (SQLException | IOException e) {
-            throw new EventStoreException("staging file " + fileId, e);
+            throw new EventStoreException("storing file " + fileId + " from " + stagedEvents, e);
         } finally {
             DataSourceUtils.releaseConnection(connection, dataSource);
         }
     }
 
-    /** COPY text format: backslash, tab, newline and carriage return are escaped. */
-    private static void escape(StringBuilder out, String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\0' -> out.append("\\\\0");
-                default -> out.append(c);
+    /**
+     * Most files hold only new events. So first the plain insert, in key order (the fastest way to
+     * fill the B-tree): the primary key refuses it if any id is stored already or repeats in the
+     * file, and then, back at the savepoint, the full classification runs. The insert is refused
+     * whole, so nothing is half stored either way.
+     */
+    private static StoreResult insertAllOrClassify(Connection connection, Statement st, long fileId, long staged) throws SQLException {
+        Savepoint savepoint = connection.setSavepoint();
+        try {
+            long inserted = st.executeUpdate("INSERT INTO usage_events (event_id, ts_us, month, user_id, metric, quantity, file_id, line) "
+                    + "SELECT event_id, ts_us, month, user_id, metric, quantity, " + fileId + ", line FROM staged ORDER BY event_id");
+            connection.releaseSavepoint(savepoint);
+            for (String drop : EventClassification.DROP) {
+                st.execute(drop);
             }
+            return new StoreResult(staged, inserted, 0, List.of());
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            connection.rollback(savepoint);
+            return EventClassification.classifyAndInsert(st, fileId, staged, " ORDER BY event_id");
         }
     }
 
-    @Override
-    public void discardStagedAfter(long fileId, long line) {
-        jdbc.update("DELETE FROM staged_events WHERE file_id = ? AND line > ?", fileId, line);
-        jdbc.update("DELETE FROM staged_rejects WHERE file_id = ? AND line > ?", fileId, line);
-    }
+    private static final String UNIQUE_VIOLATION = "23505";
 
     @Override
-    public StoreResult storeStaged(long fileId) {
-        // Fresh statistics, or the planner takes the staging table for empty and loops over it.
-        jdbc.execute("ANALYZE staged_events");
-        jdbc.execute("DROP TABLE IF EXISTS ingest_cls");
-        jdbc.execute(SqlEventStore.classifySql(fileId));
-        jdbc.update(SqlEventStore.insertNewSql(fileId) + " ON CONFLICT (event_id) DO NOTHING");
-        long[] counts = new long[2];
-        jdbc.query("SELECT outcome, COUNT(*) FROM ingest_cls GROUP BY outcome", rs -> {
-            switch (rs.getString(1)) {
-                case "N", "A" -> counts[0] += rs.getLong(2);
-                case "D" -> counts[1] += rs.getLong(2);
-                default -> {
-                }
-            }
-        });
-        List<Long> conflicts = new ArrayList<>(jdbc.queryForList("SELECT line FROM ingest_cls WHERE outcome = 'C' ORDER BY line", Long.class));
-        jdbc.execute("DROP TABLE ingest_cls");
-        return new StoreResult(counts[0], counts[1], conflicts);
-    }
-
-    @Override
-    public void stagedRejects(long fileId, Consumer<StagedLine.Reject> sink) {
-        jdbc.query("SELECT line, reason, raw FROM staged_rejects WHERE file_id = ? ORDER BY line",
-                rs -> {
-                    sink.accept(new StagedLine.Reject(rs.getLong(1), rs.getString(2), rs.getString(3)));
-                }, fileId);
-    }
-
-    @Override
-    public long stagedLineCount(long fileId) {
-        return jdbc.queryForObject("SELECT (SELECT COUNT(*) FROM staged_events WHERE file_id = ?) + (SELECT COUNT(*) FROM staged_rejects WHERE file_id = ?)",
-                Long.class, fileId, fileId);
-    }
-
-    @Override
-    public void monthlyTotalsTouchedBy(Collection<Long> fileIds, Consumer<MonthlyTotal> sink) {
+    public List<Integer> monthsOf(Collection<Long> fileIds) {
         if (fileIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.queryForList(EventClassification.monthsOfSql(fileIds), Integer.class);
+    }
+
+    @Override
+    public void monthlyTotals(Collection<Integer> months, Consumer<MonthlyTotal> sink) {
+        if (months.isEmpty()) {
             return;
         }
-        jdbc.query(SqlEventStore.touchedTotalsSql(fileIds), rs -> {
+        jdbc.execute("SET LOCAL work_mem = '256MB'");
+        jdbc.query(EventClassification.monthlyTotalsSql(months), rs -> {
             sink.accept(new MonthlyTotal(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4)));
         });
     }
 
     @Override
-    public void discardStaged(Collection<Long> fileIds) {
-        if (fileIds.isEmpty()) {
-            return;
-        }
-        String ids = SqlEventStore.idList(fileIds);
-        jdbc.update("DELETE FROM staged_events WHERE file_id IN (" + ids + ")");
-        jdbc.update("DELETE FROM staged_rejects WHERE file_id IN (" + ids + ")");
+    public long storedEventCount() {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM usage_events", Long.class);
     }
 
     @Override
-    public long storedEventCount() {
-        return jdbc.queryForObject("SELECT COUNT(*) FROM usage_events", Long.class);
+    public String describe() {
+        return "PostgreSQL table usage_events";
     }
 }

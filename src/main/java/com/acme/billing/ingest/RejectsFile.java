@@ -1,6 +1,5 @@
 package com.acme.billing.ingest;
 
-import com.opencsv.CSVWriter;
 import com.opencsv.ICSVWriter;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,7 +17,7 @@ import java.util.List;
 /**
  * {@code BILLING_HOME/rejects/<file name>.rejects.csv}: {@code line,reason,raw} for every line of a
  * file that was not used, in line order (SPEC 2). Written whole to a temporary name and renamed,
- * so a crash never leaves half a file; rewriting it after a restart gives the same bytes.
+ * so a crash never leaves half a file; writing it again after a restart gives the same bytes.
  */
 public final class RejectsFile {
 
@@ -29,29 +28,45 @@ public final class RejectsFile {
         return rejectsDir.resolve(fileName + ".rejects.csv");
     }
 
+    /** Counts the rows of a staged rejects file. */
+    public static long countStaged(Path stagedRejects) {
+        if (!Files.exists(stagedRejects)) {
+            return 0;
+        }
+        try (BufferedReader reader = Files.newBufferedReader(stagedRejects, StandardCharsets.UTF_8)) {
+            return reader.lines().count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
-     * @param parseRejects  rejects found while reading, with their raw text, in line order
-     * @param conflictLines lines refused as conflicting duplicates; their raw text is read back from the file
+     * Merges the staged rejects (rows already in the final dialect, one physical line each, in line
+     * order) with the conflicting duplicates, whose raw text is read back from the source file.
      */
-    public static void write(Path target, List<StagedLine.Reject> parseRejects, List<Long> conflictLines, Path source,
-            UsageFileFormat format) {
-        List<StagedLine.Reject> conflicts = conflictLines.isEmpty() ? List.of() : rawLines(source, format, conflictLines);
+    public static void write(Path target, Path stagedRejects, List<Long> conflictLines, Path source, UsageFileFormat format) {
+        List<String[]> conflicts = conflictLines.isEmpty() ? List.of() : rawLines(source, format, conflictLines);
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
         try {
             Files.createDirectories(target.getParent());
             try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8);
-                    CSVWriter csv = new CSVWriter(out, ',', ICSVWriter.DEFAULT_QUOTE_CHARACTER, ICSVWriter.DEFAULT_ESCAPE_CHARACTER, "\r\n")) {
+                    BufferedReader staged = Files.exists(stagedRejects) ? Files.newBufferedReader(stagedRejects, StandardCharsets.UTF_8)
+                            : new BufferedReader(java.io.Reader.nullReader())) {
+                ICSVWriter csv = StagingWriter.rejectsCsv(out);
                 csv.writeNext(new String[] {"line", "reason", "raw"}, false);
-                int i = 0;
-                int j = 0;
-                while (i < parseRejects.size() || j < conflicts.size()) {
-                    StagedLine.Reject next;
-                    if (j >= conflicts.size() || (i < parseRejects.size() && parseRejects.get(i).line() < conflicts.get(j).line())) {
-                        next = parseRejects.get(i++);
+                csv.flush();
+                String row = staged.readLine();
+                int next = 0;
+                while (row != null || next < conflicts.size()) {
+                    long stagedLine = row == null ? Long.MAX_VALUE : Long.parseLong(row.substring(0, row.indexOf(',')));
+                    if (next < conflicts.size() && Long.parseLong(conflicts.get(next)[0]) < stagedLine) {
+                        csv.writeNext(conflicts.get(next++), false);
+                        csv.flush();
                     } else {
-                        next = conflicts.get(j++);
+                        out.write(row);
+                        out.write('\n');
+                        row = staged.readLine();
                     }
-                    csv.writeNext(new String[] {Long.toString(next.line()), next.reason(), next.raw()}, false);
                 }
             }
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -60,8 +75,8 @@ public final class RejectsFile {
         }
     }
 
-    private static List<StagedLine.Reject> rawLines(Path source, UsageFileFormat format, List<Long> lines) {
-        List<StagedLine.Reject> result = new ArrayList<>(lines.size());
+    private static List<String[]> rawLines(Path source, UsageFileFormat format, List<Long> lines) {
+        List<String[]> result = new ArrayList<>(lines.size());
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(format.open(source), decoder), 1 << 16)) {
@@ -71,7 +86,7 @@ public final class RejectsFile {
             while (next < lines.size() && (raw = reader.readLine()) != null) {
                 lineNo++;
                 if (lineNo == lines.get(next)) {
-                    result.add(new StagedLine.Reject(lineNo, "conflicting_duplicate", raw));
+                    result.add(new String[] {Long.toString(lineNo), "conflicting_duplicate", raw});
                     next++;
                 }
             }

@@ -1,52 +1,133 @@
 package com.acme.billing.ingest;
 
-import java.util.ArrayList;
-import java.util.List;
+import com.opencsv.CSVWriter;
+import com.opencsv.ICSVWriter;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamException;
 import org.springframework.batch.infrastructure.item.ItemStreamWriter;
 
 /**
- * Writes a chunk of validated lines to the event store's staging area. The last staged line is
- * saved at every commit; on open (first start or restart) whatever was staged after it, by a
- * process that died before its commit, is discarded, so no line is staged twice.
+ * Appends a chunk of validated lines to the file's staging files (see {@link StagingFiles}). The
+ * length of both files is saved at every commit; on open (first start or restart) whatever lies
+ * beyond it, written by a process that died before its commit, is cut off, so no line is staged
+ * twice and none is lost.
  */
 public class StagingWriter implements ItemStreamWriter<StagedLine> {
 
-    static final String STAGED_KEY = "usage.staged.through.line";
+    static final String EVENTS_BYTES = "usage.staged.events.bytes";
+    static final String REJECTS_BYTES = "usage.staged.rejects.bytes";
 
-    private final EventStore store;
-    private final long fileId;
-    private long stagedThrough;
+    private final StagingFiles files;
+    private FileChannel events;
+    private FileChannel rejects;
 
-    public StagingWriter(EventStore store, long fileId) {
-        this.store = store;
-        this.fileId = fileId;
+    public StagingWriter(StagingFiles files) {
+        this.files = files;
     }
 
     @Override
     public void open(ExecutionContext context) {
-        stagedThrough = context.getLong(STAGED_KEY, 0L);
-        store.discardStagedAfter(fileId, stagedThrough);
+        try {
+            Files.createDirectories(files.events().getParent());
+            events = openAt(files.events(), context.getLong(EVENTS_BYTES, 0L));
+            rejects = openAt(files.rejects(), context.getLong(REJECTS_BYTES, 0L));
+        } catch (IOException e) {
+            throw new ItemStreamException("cannot open staging files " + files.events() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static FileChannel openAt(java.nio.file.Path path, long committed) throws IOException {
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        if (channel.size() < committed) {
+            channel.close();
+            throw new ItemStreamException(path + " is shorter (" + Files.size(path) + " bytes) than its committed " + committed
+                    + " bytes: the staging file was lost; abandon this execution and ingest the file again");
+        }
+        channel.truncate(committed);
+        channel.position(committed);
+        return channel;
     }
 
     @Override
-    public void write(Chunk<? extends StagedLine> chunk) {
-        List<StagedLine.Event> events = new ArrayList<>(chunk.size());
-        List<StagedLine.Reject> rejects = new ArrayList<>();
+    public void write(Chunk<? extends StagedLine> chunk) throws IOException {
+        StringBuilder eventRows = new StringBuilder(chunk.size() * 100);
+        StringWriter rejectRows = null;
+        ICSVWriter rejectCsv = null;
         for (StagedLine line : chunk) {
-            if (line instanceof StagedLine.Event event) {
-                events.add(event);
+            if (line instanceof StagedLine.Event e) {
+                eventRows.append(e.line()).append(',');
+                appendCsvField(eventRows, e.eventId());
+                eventRows.append(',').append(e.tsMicros()).append(',').append(e.month()).append(',').append(e.userId()).append(',')
+                        .append(e.metric()).append(',').append(e.quantity()).append('\n');
             } else {
-                rejects.add((StagedLine.Reject) line);
+                StagedLine.Reject r = (StagedLine.Reject) line;
+                if (rejectCsv == null) {
+                    rejectRows = new StringWriter();
+                    rejectCsv = rejectsCsv(rejectRows);
+                }
+                rejectCsv.writeNext(new String[] {Long.toString(r.line()), r.reason(), r.raw()}, false);
             }
-            stagedThrough = Math.max(stagedThrough, line.line());
         }
-        store.stage(fileId, events, rejects);
+        writeFully(events, eventRows.toString());
+        if (rejectCsv != null) {
+            rejectCsv.flush();
+            writeFully(rejects, rejectRows.toString());
+        }
+    }
+
+    /** The CSV dialect of the rejects files: RFC 4180, quotes only where needed. */
+    static ICSVWriter rejectsCsv(java.io.Writer out) {
+        return new CSVWriter(out, ',', ICSVWriter.DEFAULT_QUOTE_CHARACTER, ICSVWriter.DEFAULT_QUOTE_CHARACTER, "\n");
+    }
+
+    /** RFC 4180: a field with a comma or a quote is quoted, its quotes doubled (event ids may hold both). */
+    static void appendCsvField(StringBuilder out, String value) {
+        if (value.indexOf(',') < 0 && value.indexOf('"') < 0) {
+            out.append(value);
+            return;
+        }
+        out.append('"').append(value.replace("\"", "\"\"")).append('"');
+    }
+
+    private static void writeFully(FileChannel channel, String text) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
+        }
     }
 
     @Override
     public void update(ExecutionContext context) {
-        context.putLong(STAGED_KEY, stagedThrough);
+        try {
+            context.putLong(EVENTS_BYTES, events.position());
+            context.putLong(REJECTS_BYTES, rejects.position());
+        } catch (IOException e) {
+            throw new ItemStreamException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (events != null) {
+                events.close();
+            }
+            if (rejects != null) {
+                rejects.close();
+            }
+        } catch (IOException e) {
+            throw new ItemStreamException(e);
+        } finally {
+            events = null;
+            rejects = null;
+        }
     }
 }

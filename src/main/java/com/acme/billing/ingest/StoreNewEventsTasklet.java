@@ -3,7 +3,6 @@ package com.acme.billing.ingest;
 import com.acme.billing.config.BillingPaths;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
@@ -44,16 +43,19 @@ public class StoreNewEventsTasklet implements Tasklet {
     private void store(IngestRunRepository.RunFile file, StepContribution contribution) {
         if (runs.ingested(file.sha256()).isPresent()) {
             // Another run finished the same content meanwhile: it counts there, not twice.
-            store.discardStaged(List.of(file.fileId()));
             runs.markFile(file.id(), "skipped", 0, 0, 0);
             return;
         }
         long startNanos = System.nanoTime();
-        EventStore.StoreResult result = store.storeStaged(file.fileId());
-        List<StagedLine.Reject> parseRejects = new ArrayList<>();
-        store.stagedRejects(file.fileId(), parseRejects::add);
-        long dataLines = store.stagedLineCount(file.fileId());
-        long rejected = parseRejects.size() + result.conflictLines().size();
+        StagingFiles staging = StagingFiles.of(paths.staging(), file.fileId());
+        EventStore.StoreResult result = store.store(file.fileId(), staging.events());
+        long parseRejects = RejectsFile.countStaged(staging.rejects());
+        long dataLines = result.staged() + parseRejects;
+        long rejected = parseRejects + result.conflictLines().size();
+        if (dataLines != file.dataLines()) {
+            throw new IllegalStateException(file.fileName() + ": staged " + dataLines + " lines but the file has " + file.dataLines()
+                    + " data lines; nothing recorded for this file");
+        }
         if (result.accepted() + result.duplicates() + rejected != dataLines) {
             throw new IllegalStateException(file.fileName() + ": accepted " + result.accepted() + " + duplicates " + result.duplicates()
                     + " + rejected " + rejected + " != data lines " + dataLines + "; nothing recorded for this file");
@@ -61,7 +63,7 @@ public class StoreNewEventsTasklet implements Tasklet {
         String rejectsFile = null;
         if (rejected > 0) {
             Path target = RejectsFile.pathFor(paths.rejects(), file.fileName());
-            RejectsFile.write(target, parseRejects, result.conflictLines(), Path.of(file.path()), file.format());
+            RejectsFile.write(target, staging.rejects(), result.conflictLines(), Path.of(file.path()), file.format());
             rejectsFile = target.toString();
         }
         runs.recordIngested(file, dataLines, result.accepted(), result.duplicates(), rejected, rejectsFile, clock.instant());

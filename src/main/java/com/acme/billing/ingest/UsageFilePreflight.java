@@ -24,7 +24,12 @@ import java.util.zip.ZipException;
  */
 public final class UsageFilePreflight {
 
-    public record Checked(Path path, String fileName, UsageFileFormat format, String sha256, long sizeBytes, long totalLines) {
+    /**
+     * @param totalLines lines of the file (for progress)
+     * @param dataLines  lines that are not blank, less the CSV header: what accepted + duplicates + rejected must add up to
+     */
+    public record Checked(Path path, String fileName, UsageFileFormat format, String sha256, long sizeBytes, long totalLines,
+            long dataLines) {
     }
 
     private static final int HEAD_BYTES = 1 << 16;
@@ -45,8 +50,7 @@ public final class UsageFilePreflight {
             throw new IllegalStateException(e);
         }
         ByteArrayOutputStream head = new ByteArrayOutputStream();
-        long newlines = 0;
-        boolean endsWithNewline = true;
+        LineCounter counter = new LineCounter();
         long contentBytes = 0;
         try (InputStream raw = new DigestInputStream(Files.newInputStream(file), sha)) {
             InputStream content = format.gzip() ? new GZIPInputStream(raw, 1 << 16) : raw;
@@ -56,12 +60,7 @@ public final class UsageFilePreflight {
                 if (head.size() < HEAD_BYTES) {
                     head.write(buffer, 0, Math.min(n, HEAD_BYTES - head.size()));
                 }
-                for (int i = 0; i < n; i++) {
-                    if (buffer[i] == '\n') {
-                        newlines++;
-                    }
-                }
-                endsWithNewline = buffer[n - 1] == '\n';
+                counter.add(buffer, n);
                 contentBytes += n;
             }
             while (raw.read(buffer) > 0) {
@@ -104,8 +103,57 @@ public final class UsageFilePreflight {
                         + " (expected event_id,timestamp,user_id,metric,quantity); nothing ingested");
             }
         }
-        long totalLines = newlines + (endsWithNewline ? 0 : 1);
+        counter.finish();
+        long dataLines = counter.nonBlank - (format.jsonLines() ? 0 : 1);
         return new Checked(file.toAbsolutePath().normalize(), file.getFileName().toString(), format,
-                HexFormat.of().formatHex(sha.digest()), size, totalLines);
+                HexFormat.of().formatHex(sha.digest()), size, counter.lines, dataLines);
+    }
+
+    /**
+     * Counts lines as {@link java.io.BufferedReader#readLine} splits them (\n, \r or \r\n) and the
+     * lines that hold more than ASCII blanks, from the bytes (UTF-8 continuation bytes are never blanks).
+     */
+    static final class LineCounter {
+        long lines;
+        long nonBlank;
+        private boolean inLine;
+        private boolean content;
+        private boolean afterCr;
+
+        void add(byte[] buffer, int n) {
+            for (int i = 0; i < n; i++) {
+                byte b = buffer[i];
+                if (b == '\n') {
+                    if (!afterCr) {
+                        endLine();
+                    }
+                    afterCr = false;
+                } else if (b == '\r') {
+                    endLine();
+                    afterCr = true;
+                } else {
+                    afterCr = false;
+                    inLine = true;
+                    if (!UsageLogReader.isBlankByte(b)) {
+                        content = true;
+                    }
+                }
+            }
+        }
+
+        private void endLine() {
+            lines++;
+            if (content) {
+                nonBlank++;
+            }
+            inLine = false;
+            content = false;
+        }
+
+        void finish() {
+            if (inLine) {
+                endLine();
+            }
+        }
     }
 }

@@ -75,12 +75,27 @@ public class UsageLogReader implements ItemStreamReader<UsageLine> {
                 return null;
             }
             lineNo++;
-            if (raw.isBlank()) {
+            if (isBlank(raw)) {
                 continue;
             }
             progress.at(lineNo);
             return format.jsonLines() ? UsageLogFormat.jsonLine(lineNo, raw) : UsageLogFormat.csvLine(lineNo, raw, columns);
         }
+    }
+
+    /** Blank: nothing but spaces, tabs, vertical tabs and form feeds (the same rule as the preflight's count). */
+    static boolean isBlank(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c > 0x7f || !isBlankByte((byte) c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean isBlankByte(byte b) {
+        return b == ' ' || b == '\t' || b == 0x0b || b == 0x0c;
     }
 
     @Override

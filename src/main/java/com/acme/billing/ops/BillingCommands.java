@@ -2,6 +2,7 @@ package com.acme.billing.ops;
 
 import com.acme.billing.catalog.CatalogImport;
 import com.acme.billing.config.BillingPaths;
+import com.acme.billing.ingest.EventStore;
 import com.acme.billing.ingest.IngestJobConfig;
 import com.acme.billing.ingest.IngestService;
 import com.acme.billing.ingest.UsageReport;
@@ -54,10 +55,12 @@ public class BillingCommands {
     private final Operations operations;
     private final BillingPaths paths;
     private final String sampleData;
+    private final EventStore eventStore;
 
     public BillingCommands(CatalogImport catalogImport, SubscriptionImport subscriptionImport, IngestService ingest,
             UsageReport usageReport, Operations operations, BillingPaths paths,
-            @Value("${billing.sample-data:sample-data}") String sampleData) {
+            @Value("${billing.sample-data:sample-data}") String sampleData, EventStore eventStore) {
+        this.eventStore = eventStore;
         this.catalogImport = catalogImport;
         this.subscriptionImport = subscriptionImport;
         this.ingest = ingest;
@@ -288,7 +291,7 @@ public class BillingCommands {
         console.say("");
         console.say("Where things are:");
         console.say("  database        %s", paths.home().resolve("db"));
-        console.say("  events          %s", paths.eventStore());
+        console.say("  events          %s", eventStore.describe());
         console.say("  rejected lines  %s", paths.rejects());
         console.say("  reports         %s (close-period, finalize, push-stripe and reports arrive with issues 4 to 6)", paths.reports());
         console.say("Try: jobs/billing usage --period %s --home %s", period, paths.home());
