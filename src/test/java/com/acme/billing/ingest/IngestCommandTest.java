@@ -1,0 +1,331 @@
+package com.acme.billing.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.acme.billing.support.Cli;
+import com.acme.billing.support.Stores;
+import com.acme.billing.support.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jobs/billing ingest} as a user runs it, on a real database: H2 with the DuckDB event store,
+ * and PostgreSQL (subclasses). Every expected number is worked out by hand next to its file.
+ */
+abstract class IngestCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    TestDatabase db;
+    Cli cli;
+
+    abstract TestDatabase.Kind kind();
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabase.create(kind(), tmp.resolve("home"));
+        cli = db.cli().with("BILLING_NOW", "2026-11-05T00:00:00Z");
+        cli.ok("import-catalog", "sample-data/catalog.yaml");
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    static final String FILE_A = """
+            event_id,timestamp,user_id,metric,quantity
+            e1,2026-10-01T00:00:00Z,u1,emails_processed,3
+            e2,2026-10-01T10:00:00+02:00,u1,emails_processed,4
+            e3,2026-10-31T23:59:59Z,u2,ai_responses,1
+            e1,2026-10-01T00:00:00Z,u1,emails_processed,3
+
+            e2,2026-10-01T08:00:00Z,u1,emails_processed,4
+            e3,2026-10-31T23:59:59Z,u2,ai_responses,2
+            e4,2026-11-01T00:00:00Z,u2,ai_responses,5
+            e5 , 2026-10-15T12:00:00.250Z , u3 , leads_created , 0
+            """;
+    // e1, e2 (08:00Z), e3, e4 (November), e5 accepted = 5; line 5 repeats e1 and line 7 repeats e2 at the
+    // same instant written in UTC: duplicates = 2; line 8 repeats e3 with quantity 2: conflicting = 1.
+    // Line 6 is blank, not a data line: 5 + 2 + 1 = 8 data lines.
+
+    static final String FILE_B = """
+            {"event_id":"e1","timestamp":"2026-10-01T00:00:00Z","user_id":"u1","metric":"emails_processed","quantity":3}
+            {"event_id":"e6","timestamp":"2026-10-02T00:00:00Z","user_id":"u1","metric":"emails_processed","quantity":10}
+            {"event_id":"e4","timestamp":"2026-11-01T00:00:00Z","user_id":"u2","metric":"ai_responses","quantity":6}
+            {"event_id": "e7", "timestamp": 
+            """;
+    // e1 is a duplicate of file A's; e6 is new; e4 conflicts with file A's (quantity 6, not 5); line 4 is
+    // not JSON: accepted 1, duplicates 1, rejected 2.
+
+    @Test
+    void ingestsCsvAndGzippedJsonLinesWithExactCountsRejectsAndMonthlyUsage() throws IOException {
+        Path a = write("a.csv", FILE_A);
+        Path b = gzip("b.jsonl.gz", FILE_B);
+
+        Cli.Result result = cli.ok("ingest", a.toString(), b.toString(), "--json");
+
+        Map<String, Object> json = result.json();
+        assertThat(json).containsEntry("accepted", 6).containsEntry("duplicates", 3).containsEntry("rejected", 3);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> files = (List<Map<String, Object>>) json.get("files");
+        assertThat(files).extracting(f -> f.get("file"), f -> f.get("accepted"), f -> f.get("duplicates"), f -> f.get("rejected"),
+                f -> f.get("already_ingested"))
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(a.toString(), 5, 2, 1, false),
+                        org.assertj.core.groups.Tuple.tuple(b.toString(), 1, 1, 2, false));
+        assertThat(files.get(0).get("sha256")).isEqualTo(sha256(Files.readAllBytes(a)));
+
+        assertThat(Files.readString(db.home().resolve("rejects/a.csv.rejects.csv"))).isEqualTo("""
+                line,reason,raw
+                8,conflicting_duplicate,"e3,2026-10-31T23:59:59Z,u2,ai_responses,2"
+                """);
+        assertThat(Files.readString(db.home().resolve("rejects/b.jsonl.gz.rejects.csv"))).isEqualTo("""
+                line,reason,raw
+                3,conflicting_duplicate,"{""event_id"":""e4"",""timestamp"":""2026-11-01T00:00:00Z"",""user_id"":""u2"",""metric"":""ai_responses"",""quantity"":6}"
+                4,malformed_line,"{""event_id"": ""e7"", ""timestamp"":"
+                """);
+
+        // u1 emails October: 3 + 4 + 10 = 17; u2 ai: October 1, November 5; u3 leads October 0.
+        assertThat(Stores.usageMetrics(db)).containsExactlyEntriesOf(new TreeMap<>(Map.of(
+                "u1|emails_processed|2026-10", 17L,
+                "u2|ai_responses|2026-10", 1L,
+                "u2|ai_responses|2026-11", 5L,
+                "u3|leads_created|2026-10", 0L)));
+        assertThat(Stores.storedEvents(db)).isEqualTo(6);
+        assertThat(db.jdbc().queryForList("SELECT file_name || ':' || data_lines || ':' || accepted || ':' || duplicates || ':' || rejected "
+                + "FROM ingested_files ORDER BY file_name", String.class))
+                .containsExactly("a.csv:8:5:2:1", "b.jsonl.gz:4:1:1:2");
+        assertThat(Files.list(db.home().resolve("staging")).toList()).isEmpty();
+    }
+
+    @Test
+    void theSameContentAgainChangesNothingAndSaysSo() throws IOException {
+        Path a = write("a.csv", FILE_A);
+        cli.ok("ingest", a.toString());
+        TreeMap<String, Long> usage = Stores.usageMetrics(db);
+        long executions = executions();
+        Path copy = write("renamed-copy.csv", FILE_A);
+
+        Cli.Result again = cli.ok("ingest", a.toString(), copy.toString(), "--json");
+
+        assertThat(again.json()).containsEntry("accepted", 0).containsEntry("duplicates", 0).containsEntry("rejected", 0);
+        assertThat(again.out()).contains("already ingested");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> files = (List<Map<String, Object>>) again.json().get("files");
+        assertThat(files).extracting(f -> f.get("already_ingested")).containsExactly(true, true);
+        assertThat(Stores.usageMetrics(db)).isEqualTo(usage);
+        assertThat(Stores.storedEvents(db)).isEqualTo(5);
+        assertThat(executions()).isEqualTo(executions);
+    }
+
+    @Test
+    void filesThatCannotBeUsedAreRefusedWholeWithExit2AndNothingStored() throws IOException {
+        byte[] gz = gzipBytes(FILE_A.repeat(200));
+        Path truncated = tmp.resolve("truncated.csv.gz");
+        Files.write(truncated, Arrays.copyOf(gz, gz.length / 2));
+        Path binary = tmp.resolve("binary.csv");
+        byte[] noise = new byte[4096];
+        new java.util.Random(7).nextBytes(noise);
+        noise[10] = 0;
+        Files.write(binary, noise);
+        Path noHeader = write("no-header.csv", FILE_A.substring(FILE_A.indexOf('\n') + 1));
+        Path notJson = write("not-json.jsonl", "event_id,timestamp\n");
+        Path wrongType = write("usage.txt", FILE_A);
+        Path empty = write("empty.csv", "");
+        Path good = write("good.csv", FILE_A);
+
+        for (Path bad : List.of(truncated, binary, noHeader, notJson, wrongType, empty)) {
+            Cli.Result result = cli.run("ingest", good.toString(), bad.toString(), "--json");
+            assertThat(result.exit()).as(result.toString()).isEqualTo(2);
+            assertThat(result.err()).contains(bad.toString());
+            assertThat(result.json().get("error").toString()).contains(bad.toString());
+        }
+        assertThat(cli.run("ingest", truncated.toString()).err()).contains("truncated or corrupt gzip");
+        assertThat(cli.run("ingest", binary.toString()).err()).contains("binary");
+        assertThat(cli.run("ingest", noHeader.toString()).err()).contains("line 1: no usage header");
+
+        // The good file given beside them was not ingested either: nothing at all was written.
+        assertThat(db.jdbc().queryForObject("SELECT COUNT(*) FROM ingested_files", Long.class)).isZero();
+        assertThat(db.jdbc().queryForObject("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION", Long.class)).isZero();
+        assertThat(Stores.storedEvents(db)).isZero();
+        assertThat(Stores.usageMetrics(db)).isEmpty();
+    }
+
+    /** Every kind of bad line, 10,000 lines in all: each bad one rejected with its reason, each good one stored. */
+    @Test
+    void tenThousandLinesMixingEveryKindOfBadLineWithGoodOnes() throws IOException {
+        String[] reasons = {"missing_field", "bad_event_id", "bad_timestamp", "future_timestamp", "unknown_metric", "bad_quantity",
+                "bad_user_id", "malformed_line", "conflicting_duplicate", "duplicate"};
+        StringBuilder file = new StringBuilder("quantity,metric,extra,user_id,event_id,timestamp\n");
+        TreeMap<Long, String[]> expectedRejects = new TreeMap<>();
+        TreeMap<String, Long> expectedUsage = new TreeMap<>();
+        List<String[]> good = new ArrayList<>();
+        long duplicates = 0;
+        for (int i = 0; i < 10_000; i++) {
+            long line = i + 2;
+            String[] f = {"ev-" + i, "2026-10-" + String.format("%02d", 1 + i % 31) + "T" + String.format("%02d", i % 24) + ":00:00Z",
+                    "user-" + (i % 37), new String[] {"emails_processed", "ai_responses", "leads_created"}[i % 3], Integer.toString(i % 7)};
+            String reason = i % 4 == 0 ? reasons[(i / 4) % reasons.length] : null;
+            if ((reason != null && (reason.equals("conflicting_duplicate") || reason.equals("duplicate"))) && good.isEmpty()) {
+                reason = null;
+            }
+            if (reason == null) {
+                good.add(f.clone());
+                expectedUsage.merge(f[2] + "|" + f[3] + "|2026-10", Long.parseLong(f[4]), Long::sum);
+            } else {
+                switch (reason) {
+                    case "missing_field" -> f[2] = "";
+                    case "bad_event_id" -> f[0] = "id\u00e9" + i;
+                    case "bad_timestamp" -> f[1] = "2026-02-30T10:00:00Z";
+                    case "future_timestamp" -> f[1] = "2026-11-05T00:05:01Z";
+                    case "unknown_metric" -> f[3] = "sms_sent";
+                    case "bad_quantity" -> f[4] = i % 8 == 0 ? "1000000001" : "2.5";
+                    case "bad_user_id" -> f[2] = "user/" + i;
+                    case "conflicting_duplicate" -> {
+                        String[] earlier = good.get(i % good.size());
+                        f = earlier.clone();
+                        f[4] = Integer.toString(Integer.parseInt(earlier[4]) + 1);
+                    }
+                    case "duplicate" -> f = good.get((i * 7) % good.size()).clone();
+                    default -> {
+                    }
+                }
+            }
+            String raw = reason != null && reason.equals("malformed_line")
+                    ? f[4] + "," + f[3] + ",\"unclosed," + f[2] + "," + f[0] + "," + f[1]
+                    : f[4] + "," + f[3] + ",x," + f[2] + "," + f[0] + "," + f[1];
+            file.append(raw).append('\n');
+            if ("duplicate".equals(reason)) {
+                duplicates++;
+            } else if (reason != null) {
+                expectedRejects.put(line, new String[] {reason, raw});
+            }
+        }
+        Path input = write("mixed.csv", file.toString());
+
+        Cli.Result result = cli.ok("ingest", input.toString(), "--json");
+
+        assertThat(result.json()).containsEntry("accepted", good.size()).containsEntry("duplicates", (int) duplicates)
+                .containsEntry("rejected", expectedRejects.size());
+        assertThat(good.size() + duplicates + expectedRejects.size()).isEqualTo(10_000);
+        List<String> rejectLines = Files.readAllLines(db.home().resolve("rejects/mixed.csv.rejects.csv"));
+        assertThat(rejectLines.get(0)).isEqualTo("line,reason,raw");
+        List<String> expectedLines = new ArrayList<>();
+        expectedRejects.forEach((line, r) -> expectedLines.add(line + "," + r[0] + "," + csv(r[1])));
+        assertThat(rejectLines.subList(1, rejectLines.size())).containsExactlyElementsOf(expectedLines);
+        assertThat(expectedRejects.values()).extracting(r -> r[0]).containsAll(List.of(reasons).subList(0, 9));
+        assertThat(Stores.usageMetrics(db)).containsExactlyEntriesOf(expectedUsage);
+        assertThat(Stores.storedEvents(db)).isEqualTo(good.size());
+    }
+
+    @Test
+    void inboxFilesMoveToTheArchiveAndUnreadableOnesToQuarantine() throws IOException {
+        Path inbox = db.home().resolve("inbox");
+        Files.createDirectories(inbox);
+        Files.writeString(inbox.resolve("2026-10-a.csv"), FILE_A);
+        Files.writeString(inbox.resolve("2026-10-b.csv"), "this is not a usage log\n");
+        Files.writeString(inbox.resolve("2026-10-c.csv.part"), FILE_A);
+
+        Cli.Result result = cli.run("ingest", "--inbox", "--json");
+
+        assertThat(result.exit()).as(result.toString()).isEqualTo(2);
+        assertThat(result.json()).containsEntry("accepted", 5);
+        assertThat(result.err()).contains("2026-10-b.csv");
+        try (var listing = Files.list(inbox)) {
+            assertThat(listing.map(p -> p.getFileName().toString()).toList()).containsExactly("2026-10-c.csv.part");
+        }
+        assertThat(db.home().resolve("archive/2026-10-a.csv")).hasContent(FILE_A);
+        assertThat(db.home().resolve("quarantine/2026-10-b.csv")).exists();
+        assertThat(cli.ok("ingest", "--inbox", "--json").json()).containsEntry("accepted", 0);
+    }
+
+    @Test
+    void usageShowsEachUserAgainstTheLimitOfTheirTier() throws IOException {
+        Files.writeString(tmp.resolve("subs.csv"), """
+                user_id,effective_at,action,tier,stripe_customer_id
+                u1,2026-09-01T00:00:00Z,subscribe,free,cus_1
+                u2,2026-10-10T00:00:00Z,trial,starter,
+                """);
+        cli.ok("import-subscriptions", tmp.resolve("subs.csv").toString());
+        StringBuilder log = new StringBuilder("event_id,timestamp,user_id,metric,quantity\n");
+        log.append("x1,2026-10-05T00:00:00Z,u1,emails_processed,500\n");  // free allows 500: not over
+        log.append("x2,2026-10-06T00:00:00Z,u1,ai_responses,51\n");      // free allows 50: over
+        log.append("x3,2026-10-20T00:00:00Z,u2,leads_created,201\n");    // starter allows 200: over
+        log.append("x4,2026-10-20T00:00:00Z,u9,leads_created,9\n");      // no subscription: never flagged
+        cli.ok("ingest", write("usage.csv", log.toString()).toString());
+
+        Map<String, Object> json = cli.ok("usage", "--period", "2026-10", "--json").json();
+
+        assertThat(json.get("period")).isEqualTo("2026-10");
+        assertThat(json.get("rows")).isEqualTo(List.of(
+                Map.of("user_id", "u1", "metric", "ai_responses", "tier", "free", "quantity", 51, "included", 50, "breached", true),
+                Map.of("user_id", "u1", "metric", "emails_processed", "tier", "free", "quantity", 500, "included", 500, "breached", false),
+                Map.of("user_id", "u2", "metric", "leads_created", "tier", "starter", "quantity", 201, "included", 200, "breached", true),
+                rowWithoutTier()));
+        assertThat(cli.ok("usage", "--period", "2026-10", "--user", "u2", "--json").json().get("rows")).asList().hasSize(1);
+        assertThat(cli.run("usage", "--period", "2026-13").exit()).isEqualTo(2);
+    }
+
+    private static Map<String, Object> rowWithoutTier() {
+        Map<String, Object> row = new java.util.HashMap<>();
+        row.put("user_id", "u9");
+        row.put("metric", "leads_created");
+        row.put("tier", null);
+        row.put("quantity", 9);
+        row.put("included", 0);
+        row.put("breached", false);
+        return row;
+    }
+
+    long executions() {
+        return db.jdbc().queryForObject("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION", Long.class);
+    }
+
+    Path write(String name, String content) throws IOException {
+        Path file = tmp.resolve(name);
+        Files.writeString(file, content);
+        return file;
+    }
+
+    Path gzip(String name, String content) throws IOException {
+        Path file = tmp.resolve(name);
+        Files.write(file, gzipBytes(content));
+        return file;
+    }
+
+    static byte[] gzipBytes(String content) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream gz = new GZIPOutputStream(bytes)) {
+            gz.write(content.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+
+    static String csv(String field) {
+        return field.contains(",") || field.contains("\"") ? "\"" + field.replace("\"", "\"\"") + "\"" : field;
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

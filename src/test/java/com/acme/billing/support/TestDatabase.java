@@ -1,0 +1,93 @@
+package com.acme.billing.support;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * A fresh billing database for one test: an H2 file under the test's BILLING_HOME (with the
+ * DuckDB event store beside it), or a new database on the PostgreSQL at 127.0.0.1:5432 (with its
+ * event store), dropped afterwards.
+ */
+public final class TestDatabase implements AutoCloseable {
+
+    public enum Kind { H2, POSTGRES }
+
+    public static final String PG_ADMIN_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+
+    private final Kind kind;
+    private final Path home;
+    private final String pgName;
+
+    private TestDatabase(Kind kind, Path home, String pgName) {
+        this.kind = kind;
+        this.home = home;
+        this.pgName = pgName;
+    }
+
+    public static TestDatabase create(Kind kind, Path home) {
+        if (kind == Kind.H2) {
+            return new TestDatabase(kind, home, null);
+        }
+        String name = "billing_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        admin("CREATE DATABASE " + name);
+        return new TestDatabase(kind, home, name);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public String url() {
+        return kind == Kind.H2 ? "jdbc:h2:file:" + home.resolve("db").resolve("billing") + ";AUTO_SERVER=TRUE"
+                : "jdbc:postgresql://127.0.0.1:5432/" + pgName;
+    }
+
+    /** The environment a user would set for this database. */
+    public Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("BILLING_HOME", home.toString());
+        if (kind == Kind.POSTGRES) {
+            env.put("BILLING_DB_URL", url());
+            env.put("BILLING_DB_USER", "postgres");
+        }
+        return env;
+    }
+
+    public Cli cli() {
+        return new Cli(env());
+    }
+
+    /** Plain JDBC on the billing database, for assertions (H2 through its auto-server). */
+    public JdbcTemplate jdbc() {
+        DriverManagerDataSource ds = new DriverManagerDataSource(url(), kind == Kind.POSTGRES ? "postgres" : "", "");
+        return new JdbcTemplate((DataSource) ds);
+    }
+
+    @Override
+    public void close() {
+        if (pgName != null) {
+            admin("DROP DATABASE IF EXISTS " + pgName + " WITH (FORCE)");
+        }
+    }
+
+    private static void admin(String sql) {
+        try (Connection c = DriverManager.getConnection(PG_ADMIN_URL, "postgres", ""); Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL at 127.0.0.1:5432 is needed for the tests (.ci/run starts it): " + e.getMessage(), e);
+        }
+    }
+}
