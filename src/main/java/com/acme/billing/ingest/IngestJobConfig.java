@@ -99,10 +99,11 @@ public class IngestJobConfig {
     @Bean
     @StepScope
     ItemStreamReader<UsageLine> usageLogReader(IngestRunRepository runs,
-            @Value("#{stepExecutionContext['runFileId']}") Long runFileId) {
+            @Value("#{stepExecutionContext['runFileId']}") Long runFileId,
+            @Value("${billing.progress-interval-ms:2000}") long progressMillis) {
         IngestRunRepository.RunFile file = runs.file(runFileId);
         return new UsageLogReader(Path.of(file.path()), file.format(),
-                fromLine -> new IngestProgress(file.fileName(), file.totalLines(), fromLine, System.err));
+                fromLine -> new IngestProgress(file.fileName(), file.totalLines(), fromLine, System.err, progressMillis));
     }
 
     @Bean

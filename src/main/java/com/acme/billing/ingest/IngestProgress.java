@@ -4,20 +4,20 @@ import java.io.PrintStream;
 
 /**
  * Progress of a long ingest on stderr (stdout stays for the summary and the --json line): lines
- * read, rate and the time left, at most every two seconds.
+ * read, rate and the time left, every two seconds ({@code billing.progress-interval-ms}).
  */
 public final class IngestProgress {
-
-    private static final long EVERY_NANOS = 2_000_000_000L;
 
     private final String label;
     private final long totalLines;
     private final PrintStream out;
     private final long startNanos = System.nanoTime();
     private final long startLine;
+    private final long everyNanos;
     private long lastPrint = System.nanoTime();
 
-    public IngestProgress(String label, long totalLines, long startLine, PrintStream out) {
+    public IngestProgress(String label, long totalLines, long startLine, PrintStream out, long everyMillis) {
+        this.everyNanos = everyMillis * 1_000_000L;
         this.label = label;
         this.totalLines = totalLines;
         this.startLine = startLine;
@@ -26,7 +26,7 @@ public final class IngestProgress {
 
     public void at(long line) {
         long now = System.nanoTime();
-        if (now - lastPrint < EVERY_NANOS) {
+        if (now - lastPrint < everyNanos) {
             return;
         }
         lastPrint = now;

@@ -47,6 +47,7 @@ public class StoreNewEventsTasklet implements Tasklet {
             return;
         }
         long startNanos = System.nanoTime();
+        System.err.printf("  %s: storing (dedupe against every stored event) ...%n", file.fileName());
         StagingFiles staging = StagingFiles.of(paths.staging(), file.fileId());
         EventStore.StoreResult result = store.store(file.fileId(), staging.events());
         long parseRejects = RejectsFile.countStaged(staging.rejects());

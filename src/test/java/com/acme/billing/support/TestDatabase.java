@@ -51,7 +51,7 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     public String url() {
-        return kind == Kind.H2 ? "jdbc:h2:file:" + home.resolve("db").resolve("billing") + ";AUTO_SERVER=TRUE"
+        return kind == Kind.H2 ? com.acme.billing.BillingApplication.defaultH2Url(home)
                 : "jdbc:postgresql://127.0.0.1:5432/" + pgName;
     }
 

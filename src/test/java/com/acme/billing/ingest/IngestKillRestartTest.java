@@ -1,0 +1,142 @@
+package com.acme.billing.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.acme.billing.BillingApplication;
+import com.acme.billing.ingest.tools.UsageLogGenerator;
+import com.acme.billing.support.Cli;
+import com.acme.billing.support.Stores;
+import com.acme.billing.support.TestDatabase;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kill -9} of an ingest, then {@code restart}: the counts, the stored events, the rejects
+ * file and {@code usage_metrics} equal those of an uninterrupted run of the same file.
+ */
+abstract class IngestKillRestartTest {
+
+    static final String NOW = "2026-11-05T00:00:00Z";
+    static final Pattern PROGRESS = Pattern.compile(": ([\\d,]+) / [\\d,]+ lines");
+
+    @TempDir
+    static Path shared;
+    static Path log;
+
+    abstract TestDatabase.Kind kind();
+
+    @BeforeAll
+    static void generateLog() {
+        log = shared.resolve("usage-big.csv");
+        int exit = UsageLogGenerator.main(new String[] {"--events", "600000", "--users", "5000", "--period", "2026-10", "--ids", "uuid",
+                "--duplicates", "3000", "--conflicts", "500", "--bad-lines", "700", "--seed", "11", "--out", log.toString()},
+                new PrintStream(PrintStream.nullOutputStream()), System.err);
+        assertThat(exit).isZero();
+    }
+
+    @Test
+    void killedWhileStagingThenRestarted(@TempDir Path tmp) throws Exception {
+        long readAfterRestart = killAndRestart(tmp, line -> {
+            Matcher m = PROGRESS.matcher(line);
+            return m.find() && Long.parseLong(m.group(1).replace(",", "")) > 150_000;
+        });
+        // The restart went on from the last commit: it read the rest of the file, not all of it again.
+        assertThat(readAfterRestart).isPositive().isLessThan(604_200 - 150_000);
+    }
+
+    @Test
+    void killedWhileStoringThenRestarted(@TempDir Path tmp) throws Exception {
+        long readAfterRestart = killAndRestart(tmp, line -> line.contains("storing"));
+        assertThat(readAfterRestart).isZero();
+    }
+
+    /** @return the lines that the restarted execution read (staging it had to redo) */
+    private long killAndRestart(Path tmp, Predicate<String> killWhen) throws Exception {
+        Map<String, Object> expected;
+        Object expectedRejects;
+        Object expectedUsage;
+        Object expectedTotals;
+        try (TestDatabase reference = TestDatabase.create(kind(), tmp.resolve("reference"))) {
+            Cli cli = reference.cli().with("BILLING_NOW", NOW);
+            cli.ok("import-catalog", "sample-data/catalog.yaml");
+            expected = cli.ok("ingest", log.toString(), "--json").json();
+            expectedRejects = Files.readString(reference.home().resolve("rejects/usage-big.csv.rejects.csv"));
+            expectedUsage = Stores.usageMetrics(reference);
+            expectedTotals = Stores.storedTotals(reference);
+        }
+        assertThat(expected).containsEntry("accepted", 600_000).containsEntry("duplicates", 3000);
+
+        try (TestDatabase db = TestDatabase.create(kind(), tmp.resolve("killed"))) {
+            Cli cli = db.cli().with("BILLING_NOW", NOW);
+            cli.ok("import-catalog", "sample-data/catalog.yaml");
+            List<String> seen = runAndKill(db, killWhen);
+            assertThat(seen).as("the kill came before the job ended").noneMatch(l -> l.startsWith("{"));
+
+            List<?> executions = (List<?>) cli.ok("executions", "--json").json().get("executions");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> killed = (Map<String, Object>) executions.get(0);
+            assertThat(killed).containsEntry("job", "ingestUsage").containsEntry("status", "STARTED");
+
+            Map<String, Object> restarted = cli.ok("restart", killed.get("id").toString(), "--json").json();
+
+            assertThat(restarted).containsEntry("status", "COMPLETED")
+                    .containsEntry("accepted", expected.get("accepted"))
+                    .containsEntry("duplicates", expected.get("duplicates"))
+                    .containsEntry("rejected", expected.get("rejected"));
+            assertThat(Files.readString(db.home().resolve("rejects/usage-big.csv.rejects.csv"))).isEqualTo(expectedRejects);
+            assertThat(Stores.usageMetrics(db)).isEqualTo(expectedUsage);
+            assertThat(Stores.storedTotals(db)).isEqualTo(expectedTotals);
+            assertThat(Stores.storedEvents(db)).isEqualTo(600_000);
+            assertThat(cli.ok("ingest", log.toString(), "--json").json()).containsEntry("accepted", 0);
+            return db.jdbc().queryForObject("SELECT COALESCE(SUM(READ_COUNT), 0) FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = ? "
+                    + "AND STEP_NAME LIKE 'stageUsageFile:%'", Long.class, ((Number) restarted.get("execution_id")).longValue());
+        }
+    }
+
+    /** Runs the ingest in its own JVM and kills it (SIGKILL) when a line on its stderr matches. */
+    private static List<String> runAndKill(TestDatabase db, Predicate<String> killWhen) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-Dbilling.progress-interval-ms=50", "-Dbilling.ingest.chunk-size=1000",
+                "-cp", System.getProperty("java.class.path"), BillingApplication.class.getName(), "ingest", log.toString(), "--json"));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(db.env());
+        builder.environment().put("BILLING_NOW", NOW);
+        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process process = builder.start();
+        List<String> seen = new ArrayList<>();
+        CompletableFuture<Boolean> killed = CompletableFuture.supplyAsync(() -> {
+            try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = err.readLine()) != null) {
+                    seen.add(line);
+                    if (killWhen.test(line)) {
+                        process.destroyForcibly();
+                        return true;
+                    }
+                }
+                return false;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(killed.get(10, TimeUnit.SECONDS)).as("killed; stderr was: " + seen).isTrue();
+        assertThat(process.exitValue()).isEqualTo(137);
+        return seen;
+    }
+}
