@@ -93,7 +93,12 @@ public class Operations {
     }
 
     public JobExecution execution(long id) {
-        JobExecution execution = jobRepository.getJobExecution(id);
+        JobExecution execution;
+        try {
+            execution = jobRepository.getJobExecution(id);
+        } catch (org.springframework.dao.EmptyResultDataAccessException e) {
+            execution = null;
+        }
         if (execution == null) {
             throw new BadInvocationException("no job execution " + id + " (see jobs/billing executions)");
         }
