@@ -163,7 +163,10 @@ abstract class CommandsTest {
         assertThat(cli.run("restart", "abc").err()).contains("'abc' is not an execution id");
         assertThat(cli.run("restart", "999").err()).contains("no job execution 999");
         assertThat(cli.run("close-period", "--period", "2026-10").err()).contains("not available yet");
+        assertThat(cli.run("ingest", tmp.resolve("missing.csv").toString()).err()).contains("no catalog imported yet");
+        cli.ok("import-catalog", "sample-data/catalog.yaml");
         assertThat(cli.run("ingest", tmp.resolve("missing.csv").toString()).err()).contains("missing.csv: not a readable file");
+        assertThat(cli.run("ingest").err()).contains("ingest needs FILE or DIR arguments, or --inbox");
     }
 
     private String state(String user) {
