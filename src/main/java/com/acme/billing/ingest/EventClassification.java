@@ -113,7 +113,7 @@ final class EventClassification {
 
     static String monthlyTotalsSql(Collection<Integer> months) {
         return "SELECT user_id, metric, month, SUM(quantity) FROM usage_events WHERE month IN (" + join(months)
-                + ") GROUP BY user_id, metric, month";
+                + ") GROUP BY user_id, metric, month ORDER BY user_id, metric, month";
     }
 
     private static String join(Collection<? extends Number> values) {

@@ -140,8 +140,8 @@ public class IngestJobConfig {
     @Bean
     @JobScope
     RollUpUsageTasklet rollUpUsageTasklet(EventStore eventStore, IngestRunRepository runs, UsageMetricsRepository usage, Clock clock,
-            @Value("#{jobParameters['run.id']}") Long runId) {
-        return new RollUpUsageTasklet(eventStore, runs, usage, clock, runId);
+            @Value("#{jobParameters['run.id']}") Long runId, PlatformTransactionManager transactionManager) {
+        return new RollUpUsageTasklet(eventStore, runs, usage, clock, runId, transactionManager);
     }
 
     @Bean

@@ -1,0 +1,69 @@
+package com.acme.billing.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.acme.billing.ingest.tools.UsageLogGenerator;
+import com.acme.billing.support.Cli;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's first command, from an empty BILLING_HOME, and the sample data behind it. */
+class DemoTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theDemoRunsThePipelineOnTheSampleDataFromAnEmptyHomeAndAgain() {
+        Cli cli = new Cli(Map.of("BILLING_HOME", tmp.resolve("demo").toString(), "BILLING_SAMPLE_DATA", "sample-data"));
+
+        Cli.Result first = cli.ok("demo", "--json");
+
+        // sample-data/usage was generated with 99,500 + 1,200 events, 300 + 20 exact repeats, and
+        // 160 + 40 + 10 bad or conflicting lines (the commands in sample-data/README.md).
+        assertThat(first.json()).containsEntry("accepted", 100_700).containsEntry("duplicates", 320).containsEntry("rejected", 210);
+        assertThat(first.out()).contains("import-catalog", "import-subscriptions", "ingest", "Where things are:", "rejected lines");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) cli.ok("usage", "--period", "2026-10", "--json").json().get("rows");
+        assertThat(first.json()).containsEntry("usage_rows", rows.size())
+                .containsEntry("breaches", (int) rows.stream().filter(r -> Boolean.TRUE.equals(r.get("breached"))).count());
+        assertThat(rows).hasSize(780);
+
+        Cli.Result second = cli.ok("demo", "--json");
+        assertThat(second.json()).containsEntry("accepted", 100_700).containsEntry("execution_id", 1);
+    }
+
+    @Test
+    void theDemoNeverEmptiesAFolderItDidNotMake() throws Exception {
+        Path home = tmp.resolve("precious");
+        Files.createDirectories(home);
+        Files.writeString(home.resolve("ledger.txt"), "keep me");
+
+        Cli.Result refused = new Cli(Map.of("BILLING_HOME", home.toString())).run("demo");
+
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("demo needs an empty BILLING_HOME");
+        assertThat(home.resolve("ledger.txt")).hasContent("keep me");
+    }
+
+    @Test
+    void theGeneratorWritesTheSameBytesForTheSameSeed() throws Exception {
+        PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
+        for (String name : List.of("a.jsonl", "b.jsonl", "c.jsonl")) {
+            String seed = name.startsWith("c") ? "8" : "7";
+            assertThat(UsageLogGenerator.main(new String[] {"--events", "5000", "--users", "50", "--period", "2028-02", "--seed", seed,
+                    "--format", "jsonl", "--ids", "uuid", "--duplicates", "10", "--bad-lines", "10", "--out", tmp.resolve(name).toString()},
+                    quiet, quiet)).isZero();
+        }
+        assertThat(Files.mismatch(tmp.resolve("a.jsonl"), tmp.resolve("b.jsonl"))).isEqualTo(-1);
+        assertThat(Files.mismatch(tmp.resolve("a.jsonl"), tmp.resolve("c.jsonl"))).isNotEqualTo(-1);
+        List<String> lines = Files.readAllLines(tmp.resolve("a.jsonl"));
+        assertThat(lines).hasSize(5020);
+        assertThat(lines).filteredOn(l -> l.contains("\"timestamp\":\"2028-02-29T")).isNotEmpty();
+    }
+}
