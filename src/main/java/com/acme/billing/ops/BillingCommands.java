@@ -236,9 +236,9 @@ public class BillingCommands {
 
     private int executions(CliArgs cli, Console console) {
         List<Operations.ExecutionRow> rows = operations.executions(cli.has("failed"));
-        console.say("%6s  %-16s %-10s %-28s %-28s %s", "id", "job", "status", "start", "end", "failed step / message");
+        console.say("%6s  %-16s %-10s %-20s %-20s %s", "id", "job", "status", "start", "end", "failed step / message");
         for (Operations.ExecutionRow row : rows) {
-            console.say("%6d  %-16s %-10s %-28s %-28s %s", row.id(), row.job(), row.status(), row.start(), row.end() == null ? "-" : row.end(),
+            console.say("%6d  %-16s %-10s %-20s %-20s %s", row.id(), row.job(), row.status(), row.start(), row.end() == null ? "-" : row.end(),
                     row.failedStep() == null ? "" : row.failedStep() + ": " + (row.message() == null ? "" : row.message()));
         }
         return console.done(Map.of("executions", rows.stream().map(operations::asJson).map(m -> (Object) m).toList()));

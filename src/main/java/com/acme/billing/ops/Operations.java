@@ -144,6 +144,7 @@ public class Operations {
 
     private static String iso(java.sql.Timestamp timestamp) {
         // Spring Batch stores LocalDateTime of the JVM's zone; jobs/billing runs the JVM in UTC.
-        return timestamp == null ? null : timestamp.toLocalDateTime().atOffset(ZoneOffset.UTC).toString();
+        return timestamp == null ? null
+                : timestamp.toLocalDateTime().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC).toString();
     }
 }
