@@ -126,6 +126,25 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     }
 
     @Override
+    public synchronized void usageBySegment(int month, Path segmentsCsv, Consumer<SegmentUsageRow> sink) {
+        try (Statement st = connection().createStatement()) {
+            st.execute("DROP TABLE IF EXISTS rating_segments");
+            st.execute("CREATE TEMP TABLE rating_segments AS SELECT * FROM read_csv('" + segmentsCsv.toAbsolutePath().toString().replace("'", "''")
+                    + "', header = false, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+                    + "columns = {'user_id': 'VARCHAR', 'seg_no': 'INTEGER', 'start_us': 'BIGINT', 'end_us': 'BIGINT'})");
+            try (ResultSet rs = st.executeQuery(EventClassification.SEGMENT_USAGE.formatted(month))) {
+                while (rs.next()) {
+                    int seg = rs.getInt(2);
+                    sink.accept(new SegmentUsageRow(rs.getString(1), rs.wasNull() ? null : seg, rs.getString(3), rs.getLong(4)));
+                }
+            }
+            st.execute("DROP TABLE rating_segments");
+        } catch (SQLException e) {
+            throw new EventStoreException("usage by segment of " + month, e);
+        }
+    }
+
+    @Override
     public synchronized long storedEventCount() {
         try (Statement st = connection().createStatement()) {
             return single(st, "SELECT COUNT(*) FROM usage_events");

@@ -35,6 +35,17 @@ public interface EventStore {
     /** Sum of quantities per user and metric over every stored event of these months. */
     void monthlyTotals(Collection<Integer> months, Consumer<MonthlyTotal> sink);
 
+    /**
+     * Usage of one month per user, segment and metric. {@code segmentsCsv} holds
+     * {@code user_id,seg_no,start_us,end_us} rows (segments of one user cover the month); events of
+     * users without segments come back with {@code segNo} null.
+     */
+    void usageBySegment(int month, Path segmentsCsv, Consumer<SegmentUsageRow> sink);
+
+    /** {@code segNo} is null for a user without segments in the month. */
+    record SegmentUsageRow(String userId, Integer segNo, String metric, long quantity) {
+    }
+
     /** Events stored, all files together. */
     long storedEventCount();
 

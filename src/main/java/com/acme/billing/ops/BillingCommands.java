@@ -3,6 +3,8 @@ package com.acme.billing.ops;
 import com.acme.billing.catalog.CatalogImport;
 import com.acme.billing.config.BillingPaths;
 import com.acme.billing.ingest.EventStore;
+import com.acme.billing.invoice.ClosePeriodService;
+import com.acme.billing.report.CsvReports;
 import com.acme.billing.ingest.IngestJobConfig;
 import com.acme.billing.ingest.IngestService;
 import com.acme.billing.ingest.UsageReport;
@@ -34,18 +36,18 @@ public class BillingCommands {
               usage --period YYYY-MM [--user ID]    monthly usage against the tier's limits
               executions [--failed]                 job runs, newest first
               restart ID | stop ID | abandon ID     repair a job run
-              close-period, finalize, push-stripe, reports, nightly, serve, alerts: not built yet
+              close-period --period YYYY-MM [--dry-run]   rate the period: draft invoices (adjustments once finalized)
+              finalize --period YYYY-MM             freeze the period's drafts
+              reports --period YYYY-MM [--out DIR]  invoice-lines.csv and usage-summary.csv
+              push-stripe, nightly, serve, alerts: not built yet
             settings: --home DIR (BILLING_HOME), --db-url URL (BILLING_DB_URL), --db-user, --db-password, --now INSTANT (BILLING_NOW)
             exit codes: 0 ok, 1 a job failed (restart it), 2 bad invocation or unusable input (nothing written)""";
 
     /** Commands of SPEC 1 that later issues build; they refuse clearly instead of pretending. */
     private static final Map<String, String> NOT_YET = Map.of(
-            "close-period", "rating and invoices (issue 4)",
-            "finalize", "rating and invoices (issue 4)",
             "push-stripe", "the Stripe push (issue 5)",
             "serve", "webhooks (issue 5)",
             "alerts", "alerts (issue 5)",
-            "reports", "reports (issues 4 and 6)",
             "nightly", "the nightly job (issue 6)");
 
     private final CatalogImport catalogImport;
@@ -56,11 +58,16 @@ public class BillingCommands {
     private final BillingPaths paths;
     private final String sampleData;
     private final EventStore eventStore;
+    private final ClosePeriodService close;
+    private final CsvReports csvReports;
 
     public BillingCommands(CatalogImport catalogImport, SubscriptionImport subscriptionImport, IngestService ingest,
             UsageReport usageReport, Operations operations, BillingPaths paths,
-            @Value("${billing.sample-data:sample-data}") String sampleData, EventStore eventStore) {
+            @Value("${billing.sample-data:sample-data}") String sampleData, EventStore eventStore, ClosePeriodService close,
+            CsvReports csvReports) {
         this.eventStore = eventStore;
+        this.close = close;
+        this.csvReports = csvReports;
         this.catalogImport = catalogImport;
         this.subscriptionImport = subscriptionImport;
         this.ingest = ingest;
@@ -92,6 +99,9 @@ public class BillingCommands {
                     yield console.done(Map.of("execution_id", abandoned.getId(), "status", abandoned.getStatus().name()));
                 }
                 case "demo" -> demo(console);
+                case "close-period" -> closePeriod(cli, console);
+                case "finalize" -> finalizePeriod(cli, console);
+                case "reports" -> reports(cli, console);
                 default -> console.fail(2, cli.command() + " is not available yet: it arrives with " + NOT_YET.get(cli.command()), null);
             };
         } catch (JobFailedException e) {
@@ -234,6 +244,52 @@ public class BillingCommands {
         return console.done(json);
     }
 
+    private int closePeriod(CliArgs cli, Console console) {
+        ClosePeriodService.Outcome outcome = close.close(cli.required("period"), cli.has("dry-run"));
+        if (cli.has("dry-run")) {
+            console.say("close-period %s --dry-run: would bill %d invoices, %d lines, %s %s (nothing written)", outcome.period(),
+                    outcome.invoices(), outcome.lines(), outcome.total().toPlainString(), outcome.currency());
+            outcome.preview().stream().limit(cli.has("json") ? 0 : 20).forEach(plan -> console.say("  %-40s %3d lines %12s",
+                    plan.invoiceId(), plan.lines().size(), plan.total().toPlainString()));
+        } else {
+            console.say("close-period %s: %d invoices, %d lines, total %s %s; execution %d", outcome.period(), outcome.invoices(),
+                    outcome.lines(), outcome.total().toPlainString(), outcome.currency(), outcome.executionId());
+        }
+        return console.done(periodJson(outcome));
+    }
+
+    private int finalizePeriod(CliArgs cli, Console console) {
+        ClosePeriodService.Outcome outcome = close.finalizePeriod(cli.required("period"));
+        console.say("finalize %s: %d invoices, %d lines, total %s %s are final; execution %d", outcome.period(), outcome.invoices(),
+                outcome.lines(), outcome.total().toPlainString(), outcome.currency(), outcome.executionId());
+        return console.done(periodJson(outcome));
+    }
+
+    private static Map<String, Object> periodJson(ClosePeriodService.Outcome outcome) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("period", outcome.period());
+        json.put("invoices", outcome.invoices());
+        json.put("lines", outcome.lines());
+        json.put("total", outcome.total().setScale(java.util.Currency.getInstance(outcome.currency()).getDefaultFractionDigits(),
+                java.math.RoundingMode.UNNECESSARY).toPlainString());
+        json.put("currency", outcome.currency());
+        json.put("execution_id", outcome.executionId());
+        return json;
+    }
+
+    private int reports(CliArgs cli, Console console) {
+        String period = com.acme.billing.period.BillingPeriod.parse(cli.required("period")).toString();
+        Path dir = cli.option("out") == null ? paths.reports().resolve(period) : Path.of(cli.option("out")).toAbsolutePath();
+        List<Path> files = csvReports.write(period, dir);
+        console.say("reports %s in %s:", period, dir);
+        files.forEach(f -> console.say("  %s", f.getFileName()));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("period", period);
+        json.put("dir", dir.toString());
+        json.put("files", files.stream().map(f -> (Object) f.getFileName().toString()).toList());
+        return console.done(json);
+    }
+
     private int executions(CliArgs cli, Console console) {
         List<Operations.ExecutionRow> rows = operations.executions(cli.has("failed"));
         console.say("%6s  %-16s %-10s %-20s %-20s %s", "id", "job", "status", "start", "end", "failed step / message");
@@ -288,12 +344,22 @@ public class BillingCommands {
         UsageReport.Month month = usageReport.month(period, null);
         long breaches = month.rows().stream().filter(UsageReport.Row::breached).count();
         console.say("4. usage --period %s: %d rows (user x metric), %d over their tier's limit", period, month.rows().size(), breaches);
+        ClosePeriodService.Outcome closed = close.close(period, false);
+        console.say("5. close-period --period %s: %d draft invoices, %d lines, %s %s", period, closed.invoices(), closed.lines(),
+                closed.total().toPlainString(), closed.currency());
+        ClosePeriodService.Outcome finalized = close.finalizePeriod(period);
+        console.say("6. finalize --period %s: %d invoices final, total %s %s", period, finalized.invoices(),
+                finalized.total().toPlainString(), finalized.currency());
+        Path reportDir = paths.reports().resolve(period);
+        List<Path> reportFiles = csvReports.write(period, reportDir);
+        console.say("7. reports --period %s: %s", period, reportFiles.stream().map(p -> p.getFileName().toString()).toList());
         console.say("");
         console.say("Where things are:");
         console.say("  database        %s", paths.home().resolve("db"));
         console.say("  events          %s", eventStore.describe());
         console.say("  rejected lines  %s", paths.rejects());
-        console.say("  reports         %s (close-period, finalize, push-stripe and reports arrive with issues 4 to 6)", paths.reports());
+        console.say("  reports         %s", reportDir);
+        console.say("  (push-stripe and the PDF reports arrive with issues 5 and 6)");
         console.say("Try: jobs/billing usage --period %s --home %s", period, paths.home());
         json.put("home", paths.home().toString());
         json.put("accepted", outcome.accepted());
@@ -302,6 +368,9 @@ public class BillingCommands {
         json.put("usage_rows", month.rows().size());
         json.put("breaches", breaches);
         json.put("execution_id", outcome.executionId());
+        json.put("invoices", finalized.invoices());
+        json.put("total", finalized.total().toPlainString());
+        json.put("reports", reportDir.toString());
         return console.done(json);
     }
 

@@ -1,0 +1,120 @@
+package com.acme.billing.invoice;
+
+import com.acme.billing.catalog.CatalogRepository;
+import com.acme.billing.ops.BadInvocationException;
+import com.acme.billing.ops.InputRefusedException;
+import com.acme.billing.ops.JobRunner;
+import com.acme.billing.period.BillingPeriod;
+import com.acme.billing.rating.Rating;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+
+/** {@code close-period [--dry-run]} and {@code finalize}: checks, then the jobs; the dry run rates in memory and writes nothing. */
+@Service
+public class ClosePeriodService {
+
+    public record Outcome(String period, long invoices, long lines, BigDecimal total, String currency, Long executionId,
+            List<InvoicePlan> preview) {
+    }
+
+    private final CatalogRepository catalogs;
+    private final InvoiceRepository invoices;
+    private final RatingInputs inputs;
+    private final InvoicePlanner planner;
+    private final JobRunner jobRunner;
+    private final Job closeJob;
+    private final Job finalizeJob;
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+    private final PeriodCatalog periodCatalog;
+
+    public ClosePeriodService(PeriodCatalog periodCatalog, CatalogRepository catalogs, InvoiceRepository invoices, RatingInputs inputs, InvoicePlanner planner,
+            JobRunner jobRunner, @Qualifier("closePeriodJob") Job closeJob, @Qualifier("finalizePeriodJob") Job finalizeJob,
+            JdbcTemplate jdbc, Clock clock) {
+        this.periodCatalog = periodCatalog;
+        this.catalogs = catalogs;
+        this.invoices = invoices;
+        this.inputs = inputs;
+        this.planner = planner;
+        this.jobRunner = jobRunner;
+        this.closeJob = closeJob;
+        this.finalizeJob = finalizeJob;
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    public CatalogRepository.StoredCatalog catalogFor(String period) {
+        return periodCatalog.of(period);
+    }
+
+    public Outcome close(String periodText, boolean dryRun) {
+        BillingPeriod period = parse(periodText);
+        if (period.start().isAfter(clock.instant())) {
+            throw new BadInvocationException("period " + period + " has not started yet (now is " + clock.instant() + ")");
+        }
+        var catalog = catalogFor(period.toString());
+        if (dryRun) {
+            boolean finalized = invoices.period(period.toString()).map(InvoiceRepository.PeriodState::finalized).orElse(false);
+            List<RatedUser> rated = new ArrayList<>();
+            inputs.build(period).values().forEach(u -> rated.add(new RatedUser(u.userId(), Rating.rate(period, u.segments(), catalog.catalog()))));
+            List<InvoicePlan> plans = planner.plan(period.toString(), finalized, rated).stream().filter(p -> !p.lines().isEmpty()).toList();
+            long lines = plans.stream().mapToLong(p -> p.lines().size()).sum();
+            BigDecimal total = plans.stream().map(InvoicePlan::total).reduce(BigDecimal.ZERO, BigDecimal::add);
+            return new Outcome(period.toString(), plans.size(), lines, total, catalog.catalog().currency(), null, plans);
+        }
+        JobExecution execution = jobRunner.start(closeJob, new JobParametersBuilder()
+                .addString("period", period.toString())
+                .addLong("run", completedRuns(ClosePeriodJobConfig.JOB_NAME, period.toString()) + 1)
+                .toJobParameters());
+        InvoiceRepository.Totals totals = invoices.totals(period.toString());
+        return new Outcome(period.toString(), totals.invoices(), totals.lines(),
+                totals.total().setScale(catalog.catalog().minorDigits(), java.math.RoundingMode.UNNECESSARY), catalog.catalog().currency(),
+                execution.getId(), List.of());
+    }
+
+    public Outcome finalizePeriod(String periodText) {
+        BillingPeriod period = parse(periodText);
+        var state = invoices.period(period.toString()).orElseThrow(() -> new BadInvocationException(
+                "period " + period + " has not been closed; run close-period --period " + period + " first"));
+        if (clock.instant().isBefore(period.end())) {
+            throw new BadInvocationException("period " + period + " is still running (it ends " + period.end() + "); finalize it after");
+        }
+        var latest = catalogs.latest().orElseThrow();
+        if (!state.finalized() && state.catalogVersion() != null && state.catalogVersion() != latest.version()) {
+            throw new BadInvocationException("the catalog changed (version " + latest.version() + ") since close-period rated " + period
+                    + " with version " + state.catalogVersion() + "; run close-period --period " + period + " again, then finalize");
+        }
+        JobExecution execution = jobRunner.start(finalizeJob, new JobParametersBuilder()
+                .addString("period", period.toString())
+                .addLong("run", completedRuns(FinalizePeriodJobConfig.JOB_NAME, period.toString()) + 1)
+                .toJobParameters());
+        InvoiceRepository.Totals totals = invoices.totals(period.toString());
+        var catalog = catalogFor(period.toString()).catalog();
+        return new Outcome(period.toString(), totals.invoices(), totals.lines(),
+                totals.total().setScale(catalog.minorDigits(), java.math.RoundingMode.UNNECESSARY), catalog.currency(), execution.getId(), List.of());
+    }
+
+    private long completedRuns(String job, String period) {
+        return jdbc.queryForObject("SELECT COUNT(DISTINCT i.JOB_INSTANCE_ID) FROM BATCH_JOB_INSTANCE i "
+                + "JOIN BATCH_JOB_EXECUTION e ON e.JOB_INSTANCE_ID = i.JOB_INSTANCE_ID "
+                + "JOIN BATCH_JOB_EXECUTION_PARAMS p ON p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID "
+                + "WHERE i.JOB_NAME = ? AND e.STATUS IN ('COMPLETED', 'ABANDONED') AND p.PARAMETER_NAME = 'period' AND p.PARAMETER_VALUE = ?",
+                Long.class, job, period);
+    }
+
+    private static BillingPeriod parse(String text) {
+        try {
+            return BillingPeriod.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new BadInvocationException(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package com.acme.billing.invoice;
+
+import com.acme.billing.rating.RatedLine;
+import com.acme.billing.rating.UsageSummary;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** Invoices, their lines, usage summaries and the state of periods. Finalized rows are never updated or deleted. */
+@Repository
+public class InvoiceRepository {
+
+    public record PeriodState(String period, String status, Integer catalogVersion) {
+        public boolean finalized() {
+            return "finalized".equals(status);
+        }
+    }
+
+    public record Totals(long invoices, long lines, BigDecimal total) {
+    }
+
+    private final JdbcTemplate jdbc;
+
+    public InvoiceRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    public Optional<PeriodState> period(String period) {
+        return jdbc.query("SELECT period, status, catalog_version FROM billing_periods WHERE period = ?",
+                (rs, n) -> new PeriodState(rs.getString(1), rs.getString(2), (Integer) rs.getObject(3, Integer.class)), period)
+                .stream().findFirst();
+    }
+
+    /** Records that the period's drafts are rated with this catalog version (open periods only). */
+    public void markRated(String period, int catalogVersion) {
+        int updated = jdbc.update("UPDATE billing_periods SET catalog_version = ? WHERE period = ? AND status = 'open'", catalogVersion, period);
+        if (updated == 0 && period(period).isEmpty()) {
+            jdbc.update("INSERT INTO billing_periods (period, status, catalog_version) VALUES (?, 'open', ?)", period, catalogVersion);
+        }
+    }
+
+    /** Replaces the drafts of these users (original or adjustment) by the plans; finalized invoices are untouched. */
+    public void replaceDrafts(String period, List<InvoicePlan> plans, int catalogVersion, String currency, Instant now) {
+        List<Object[]> users = new ArrayList<>();
+        for (InvoicePlan plan : plans) {
+            users.add(new Object[] {period, plan.userId()});
+        }
+        jdbc.batchUpdate("DELETE FROM invoice_lines WHERE invoice_id IN (SELECT invoice_id FROM invoices WHERE period = ? AND user_id = ? "
+                + "AND status = 'draft')", users);
+        jdbc.batchUpdate("DELETE FROM invoices WHERE period = ? AND user_id = ? AND status = 'draft'", users);
+        jdbc.batchUpdate("DELETE FROM usage_summaries WHERE period = ? AND user_id = ?", users);
+        List<Object[]> invoices = new ArrayList<>();
+        List<Object[]> lines = new ArrayList<>();
+        List<Object[]> usage = new ArrayList<>();
+        for (InvoicePlan plan : plans) {
+            if (!plan.lines().isEmpty()) {
+                invoices.add(new Object[] {plan.invoiceId(), plan.userId(), period, plan.adjustment() ? "adjustment" : "original",
+                        plan.adjustmentNo(), catalogVersion, currency, plan.total(), plan.lines().size(), utc(now)});
+                for (InvoiceLine line : plan.lines()) {
+                    RatedLine r = line.line();
+                    lines.add(new Object[] {line.lineId(), line.invoiceId(), line.userId(), period, line.type().wire(), line.lineKey(), r.tier(),
+                            r.metric(), r.description(), line.quantity(), r.unitPrice(), line.amount(), currency, utc(r.start()), utc(r.end())});
+                }
+            }
+            for (UsageSummary u : plan.usage()) {
+                usage.add(new Object[] {period, plan.userId(), u.metric(), u.tier(), u.quantity(), u.included(), u.overageQuantity(),
+                        u.limitBreached()});
+            }
+        }
+        jdbc.batchUpdate("INSERT INTO invoices (invoice_id, user_id, period, kind, adjustment_no, status, catalog_version, currency, total, "
+                + "line_count, created_at) VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?)", invoices);
+        jdbc.batchUpdate("INSERT INTO invoice_lines (line_id, invoice_id, user_id, period, line_type, line_key, tier, metric, description, "
+                + "quantity, unit_price, amount, currency, period_start, period_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", lines);
+        jdbc.batchUpdate("INSERT INTO usage_summaries (period, user_id, metric, tier, quantity, included, overage_quantity, limit_breached) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", usage);
+    }
+
+    /** Finalized amount and quantity per line key of each of these users, and one finalized line per key. */
+    public Map<String, Map<String, BigDecimal[]>> billed(String period, List<String> userIds, Map<String, Map<String, RatedLine>> linesOut) {
+        Map<String, Map<String, BigDecimal[]>> billed = new HashMap<>();
+        for (String user : userIds) {
+            jdbc.query("SELECT l.line_key, l.amount, l.quantity, l.line_type, l.tier, l.metric, l.period_start, l.period_end, l.unit_price, "
+                    + "l.description FROM invoice_lines l JOIN invoices i ON i.invoice_id = l.invoice_id "
+                    + "WHERE i.period = ? AND i.user_id = ? AND i.status = 'finalized' ORDER BY l.line_id", rs -> {
+                        String key = rs.getString(1);
+                        BigDecimal[] sum = billed.computeIfAbsent(user, u -> new HashMap<>()).computeIfAbsent(key,
+                                k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+                        sum[0] = sum[0].add(rs.getBigDecimal(2));
+                        sum[1] = sum[1].add(rs.getBigDecimal(3));
+                        if (!"adjustment".equals(rs.getString(4))) {
+                            linesOut.computeIfAbsent(user, u -> new HashMap<>()).putIfAbsent(key, new RatedLine(
+                                    RatedLine.LineType.valueOf(rs.getString(4).toUpperCase()), rs.getString(5), rs.getString(6),
+                                    rs.getObject(7, OffsetDateTime.class).toInstant(), rs.getObject(8, OffsetDateTime.class).toInstant(),
+                                    rs.getBigDecimal(3), rs.getBigDecimal(9), rs.getBigDecimal(2), rs.getString(10)));
+                        }
+                    }, period, user);
+        }
+        return billed;
+    }
+
+    /** The number the next adjustment invoice of each user takes: one more than the finalized ones. */
+    public Map<String, Integer> nextAdjustmentNo(String period, List<String> userIds) {
+        Map<String, Integer> next = new HashMap<>();
+        for (String user : userIds) {
+            Integer max = jdbc.queryForObject("SELECT MAX(adjustment_no) FROM invoices WHERE period = ? AND user_id = ? AND status = 'finalized'",
+                    Integer.class, period, user);
+            next.put(user, max == null ? 1 : max + 1);
+        }
+        return next;
+    }
+
+    /** Freezes the period's drafts; returns how many invoices were finalized. */
+    public int finalizeDrafts(String period, int catalogVersion, Instant now) {
+        int invoices = jdbc.update("UPDATE invoices SET status = 'finalized', finalized_at = ? WHERE period = ? AND status = 'draft'",
+                utc(now), period);
+        jdbc.update("UPDATE billing_periods SET status = 'finalized', catalog_version = ?, finalized_at = COALESCE(finalized_at, ?) "
+                + "WHERE period = ?", catalogVersion, utc(now), period);
+        return invoices;
+    }
+
+    public Totals totals(String period) {
+        return jdbc.queryForObject("SELECT COUNT(*), COALESCE(SUM(line_count), 0), COALESCE(SUM(total), 0) FROM invoices WHERE period = ?",
+                (rs, n) -> new Totals(rs.getLong(1), rs.getLong(2), rs.getBigDecimal(3)), period);
+    }
+}

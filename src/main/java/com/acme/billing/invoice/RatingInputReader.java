@@ -1,0 +1,113 @@
+package com.acme.billing.invoice;
+
+import com.acme.billing.rating.Rating;
+import com.acme.billing.rating.Segment;
+import com.acme.billing.subscription.SubscriptionState;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamException;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
+
+/**
+ * Streams {@code rating_inputs} of a period user by user (one item per user, all their segments).
+ * Restartable: the last user handed out is saved at every commit, and a restart continues after it.
+ */
+public class RatingInputReader implements ItemStreamReader<UserPeriod> {
+
+    static final String LAST_USER = "rating.reader.last.user";
+
+    private final DataSource dataSource;
+    private final String period;
+    private Connection connection;
+    private PreparedStatement statement;
+    private ResultSet rows;
+    private boolean hasRow;
+    private String lastUser;
+
+    public RatingInputReader(DataSource dataSource, String period) {
+        this.dataSource = dataSource;
+        this.period = period;
+    }
+
+    @Override
+    public void open(ExecutionContext context) {
+        lastUser = context.containsKey(LAST_USER) ? context.getString(LAST_USER) : "";
+        try {
+            connection = dataSource.getConnection();
+            connection.setAutoCommit(false); // PostgreSQL streams a cursor only inside a transaction
+            statement = connection.prepareStatement("SELECT user_id, seg_no, seg_start, seg_end, status, tier, metric, quantity "
+                    + "FROM rating_inputs WHERE period = ? AND user_id > ? ORDER BY user_id, seg_no");
+            statement.setFetchSize(2_000);
+            statement.setString(1, period);
+            statement.setString(2, lastUser);
+            rows = statement.executeQuery();
+            hasRow = rows.next();
+        } catch (SQLException e) {
+            throw new ItemStreamException("reading rating inputs of " + period + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public UserPeriod read() throws SQLException {
+        if (!hasRow) {
+            return null;
+        }
+        String user = rows.getString(1);
+        List<Rating.SegmentUsage> segments = new ArrayList<>();
+        int seg = -1;
+        Segment segment = null;
+        Map<String, Long> usage = null;
+        while (hasRow && rows.getString(1).equals(user)) {
+            if (rows.getInt(2) != seg) {
+                if (segment != null) {
+                    segments.add(new Rating.SegmentUsage(segment, usage));
+                }
+                seg = rows.getInt(2);
+                String status = rows.getString(5);
+                SubscriptionState state = switch (status) {
+                    case "PAID" -> SubscriptionState.paid(rows.getString(6));
+                    case "TRIAL" -> SubscriptionState.trial(rows.getString(6), null);
+                    default -> SubscriptionState.NONE;
+                };
+                segment = new Segment(rows.getObject(3, OffsetDateTime.class).toInstant(), rows.getObject(4, OffsetDateTime.class).toInstant(), state);
+                usage = new HashMap<>();
+            }
+            String metric = rows.getString(7);
+            if (metric != null) {
+                usage.put(metric, rows.getLong(8));
+            }
+            hasRow = rows.next();
+        }
+        segments.add(new Rating.SegmentUsage(segment, usage));
+        lastUser = user;
+        return new UserPeriod(user, segments);
+    }
+
+    @Override
+    public void update(ExecutionContext context) {
+        context.putString(LAST_USER, lastUser);
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (connection != null) {
+                connection.rollback();
+                connection.close();
+            }
+        } catch (SQLException e) {
+            throw new ItemStreamException(e);
+        } finally {
+            connection = null;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package com.acme.billing.report;
+
+import com.opencsv.CSVWriter;
+import com.opencsv.ICSVWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+
+/**
+ * The CSV reports of SPEC 7: {@code invoice-lines.csv} and {@code usage-summary.csv}. RFC 4180
+ * (OpenCSV, CRLF line ends), UTF-8, {@code .} decimals, amounts with exactly the currency's minor
+ * digits. Written to a temporary name and renamed; the same data always gives the same bytes.
+ */
+@Service
+public class CsvReports {
+
+    public static final String[] LINE_HEADER = {"invoice_id", "line_id", "user_id", "period", "line_type", "tier", "metric", "description",
+            "quantity", "unit_price", "amount", "currency", "period_start", "period_end"};
+    public static final String[] USAGE_HEADER = {"user_id", "period", "metric", "tier", "quantity", "included", "overage_quantity",
+            "limit_breached"};
+
+    private final JdbcTemplate jdbc;
+
+    public CsvReports(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public List<Path> write(String period, Path dir) {
+        List<Path> files = new ArrayList<>();
+        files.add(write(dir.resolve("invoice-lines.csv"), LINE_HEADER, out -> jdbc.query("""
+                SELECT l.invoice_id, l.line_id, l.user_id, l.period, l.line_type, l.tier, l.metric, l.description, l.quantity,
+                       l.unit_price, l.amount, l.currency, l.period_start, l.period_end
+                FROM invoice_lines l WHERE l.period = ?
+                ORDER BY l.user_id, l.invoice_id, l.period_start, l.line_type, l.metric, l.line_id
+                """, rs -> {
+                    int digits = Currency.getInstance(rs.getString(12)).getDefaultFractionDigits();
+                    String type = rs.getString(5);
+                    BigDecimal quantity = rs.getBigDecimal(9);
+                    BigDecimal unitPrice = rs.getBigDecimal(10);
+                    out.writeNext(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), type, rs.getString(6),
+                            rs.getString(7) == null ? "" : rs.getString(7), rs.getString(8),
+                            "overage".equals(type) ? quantity.setScale(0, RoundingMode.UNNECESSARY).toPlainString()
+                                    : quantity.setScale(6, RoundingMode.HALF_UP).toPlainString(),
+                            unitPrice == null ? "" : price(unitPrice, digits),
+                            rs.getBigDecimal(11).setScale(digits, RoundingMode.UNNECESSARY).toPlainString(), rs.getString(12),
+                            iso(rs.getObject(13, OffsetDateTime.class)), iso(rs.getObject(14, OffsetDateTime.class))}, false);
+                }, period)));
+        files.add(write(dir.resolve("usage-summary.csv"), USAGE_HEADER, out -> jdbc.query("""
+                SELECT user_id, period, metric, tier, quantity, included, overage_quantity, limit_breached
+                FROM usage_summaries WHERE period = ? ORDER BY user_id, metric, tier
+                """, rs -> {
+                    out.writeNext(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            Long.toString(rs.getLong(5)), Long.toString(rs.getLong(6)), Long.toString(rs.getLong(7)),
+                            Boolean.toString(rs.getBoolean(8))}, false);
+                }, period)));
+        return files;
+    }
+
+    private interface Body {
+        void write(ICSVWriter out);
+    }
+
+    private static Path write(Path target, String[] header, Body body) {
+        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+        try {
+            Files.createDirectories(target.getParent());
+            try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8);
+                    ICSVWriter out = new CSVWriter(writer, ',', ICSVWriter.DEFAULT_QUOTE_CHARACTER, ICSVWriter.DEFAULT_QUOTE_CHARACTER, "\r\n")) {
+                out.writeNext(header, false);
+                body.write(out);
+            }
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A price as the catalog wrote it, but never with fewer than the currency's minor digits (99 -> 99.00, 0.004 stays). */
+    static String price(BigDecimal price, int digits) {
+        BigDecimal stripped = price.stripTrailingZeros();
+        return stripped.setScale(Math.max(stripped.scale(), digits), RoundingMode.UNNECESSARY).toPlainString();
+    }
+
+    private static String iso(OffsetDateTime t) {
+        return t.toInstant().atOffset(ZoneOffset.UTC).toInstant().toString();
+    }
+}
