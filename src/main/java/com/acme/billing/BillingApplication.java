@@ -33,6 +33,9 @@ public class BillingApplication {
     public static int run(Map<String, String> env, PrintStream out, PrintStream err, String... args) {
         // Spring Batch stamps executions with local date-times: keep them in UTC, like everything else.
         java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
+        if (args.length > 0 && args[0].equals("generate-subscriptions")) {
+            return com.acme.billing.ingest.tools.SubscriptionGenerator.main(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         if (args.length > 0 && args[0].equals("generate-usage")) {
             return UsageLogGenerator.main(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
         }

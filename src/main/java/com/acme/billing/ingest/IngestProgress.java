@@ -33,7 +33,7 @@ public final class IngestProgress {
         double seconds = (now - startNanos) / 1e9;
         double rate = (line - startLine) / Math.max(seconds, 1e-3);
         String left = rate > 0 && totalLines > line ? String.format(" ~%ds left", Math.round((totalLines - line) / rate)) : "";
-        out.printf("  %s: %,d / %,d lines (%d%%), %,.0f lines/s%s%n", label, line, totalLines,
+        out.printf("  %s: %,d / %,d (%d%%), %,.0f/s%s%n", label, line, totalLines,
                 totalLines == 0 ? 100 : Math.min(100, line * 100 / totalLines), rate, left);
     }
 }

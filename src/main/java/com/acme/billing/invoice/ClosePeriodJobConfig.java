@@ -82,16 +82,21 @@ public class ClosePeriodJobConfig {
     @Bean
     @StepScope
     ItemWriter<RatedUser> invoiceDraftWriter(PeriodCatalog close, InvoicePlanner planner, InvoiceRepository invoices, Clock clock,
-            @Value("#{jobParameters['period']}") String period) {
+            @Value("#{jobParameters['period']}") String period, @Value("${billing.progress-interval-ms:2000}") long progressMillis) {
         boolean finalized = invoices.period(period).map(InvoiceRepository.PeriodState::finalized).orElse(false);
         CatalogRepository.StoredCatalog catalog = close.of(period);
         if (!finalized) {
             invoices.markRated(period, catalog.version());
         }
+        long total = invoices.ratingUsers(period);
+        var progress = new com.acme.billing.ingest.IngestProgress("rating " + period + " (users)", total, 0, System.err, progressMillis);
+        long[] done = {0};
         return chunk -> {
             List<? extends RatedUser> users = chunk.getItems();
             invoices.replaceDrafts(period, planner.plan(period, finalized, users), catalog.version(), catalog.catalog().currency(),
                     clock.instant());
+            done[0] += users.size();
+            progress.at(done[0]);
         };
     }
 }

@@ -130,6 +130,11 @@ public class InvoiceRepository {
         return invoices;
     }
 
+    /** Users in the period's rating inputs (for progress). */
+    public long ratingUsers(String period) {
+        return jdbc.queryForObject("SELECT COUNT(DISTINCT user_id) FROM rating_inputs WHERE period = ?", Long.class, period);
+    }
+
     public Totals totals(String period) {
         return jdbc.queryForObject("SELECT COUNT(*), COALESCE(SUM(line_count), 0), COALESCE(SUM(total), 0) FROM invoices WHERE period = ?",
                 (rs, n) -> new Totals(rs.getLong(1), rs.getLong(2), rs.getBigDecimal(3)), period);

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class IngestKillRestartTest {
 
     static final String NOW = "2026-11-05T00:00:00Z";
-    static final Pattern PROGRESS = Pattern.compile(": ([\\d,]+) / [\\d,]+ lines");
+    static final Pattern PROGRESS = Pattern.compile(": ([\\d,]+) / [\\d,]+ \\(");
 
     @TempDir
     static Path shared;
