@@ -1,0 +1,144 @@
+package com.acme.billing.invoice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.acme.billing.BillingApplication;
+import com.acme.billing.ingest.tools.SubscriptionGenerator;
+import com.acme.billing.ingest.tools.UsageLogGenerator;
+import com.acme.billing.support.Cli;
+import com.acme.billing.support.TestDatabase;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code kill -9} during close-period, then {@code restart}: the same invoices and lines as an uninterrupted run. */
+abstract class ClosePeriodKillRestartTest {
+
+    static final String NOW = "2026-11-05T00:00:00Z";
+    static final Pattern PROGRESS = Pattern.compile("rating 2026-10 \\(users\\): ([\\d,]+) /");
+
+    @TempDir
+    static Path shared;
+
+    abstract TestDatabase.Kind kind();
+
+    @BeforeAll
+    static void generate() {
+        PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
+        assertThat(SubscriptionGenerator.main(new String[] {"--users", "6000", "--period", "2026-10", "--seed", "3", "--out",
+                shared.resolve("subs.csv").toString()}, quiet, System.err)).isZero();
+        assertThat(UsageLogGenerator.main(new String[] {"--events", "200000", "--users", "6500", "--period", "2026-10", "--seed", "4",
+                "--out", shared.resolve("usage.csv").toString()}, quiet, System.err)).isZero();
+    }
+
+    Cli prepare(TestDatabase db) {
+        Cli cli = db.cli().with("BILLING_NOW", NOW);
+        cli.ok("import-catalog", "sample-data/catalog.yaml");
+        cli.ok("import-subscriptions", shared.resolve("subs.csv").toString());
+        cli.ok("ingest", shared.resolve("usage.csv").toString());
+        return cli;
+    }
+
+    @Test
+    void killedWhileRatingThenRestarted(@TempDir Path tmp) throws Exception {
+        List<String> expected;
+        Map<String, Object> expectedJson;
+        try (TestDatabase reference = TestDatabase.create(kind(), tmp.resolve("reference"))) {
+            expectedJson = prepare(reference).ok("close-period", "--period", "2026-10", "--json").json();
+            expected = lines(reference);
+        }
+        assertThat(expected).hasSizeGreaterThan(4000);
+
+        try (TestDatabase db = TestDatabase.create(kind(), tmp.resolve("killed"))) {
+            Cli cli = prepare(db);
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                    "-Dbilling.progress-interval-ms=20", "-Dbilling.rating.chunk-size=50", "-cp", System.getProperty("java.class.path"),
+                    BillingApplication.class.getName(), "close-period", "--period", "2026-10"));
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(db.env());
+            builder.environment().put("BILLING_NOW", NOW);
+            builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            Process process = builder.start();
+            CompletableFuture<Boolean> killed = CompletableFuture.supplyAsync(() -> {
+                try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = err.readLine()) != null) {
+                        Matcher m = PROGRESS.matcher(line);
+                        if (m.find() && Long.parseLong(m.group(1).replace(",", "")) >= 1500) {
+                            process.destroyForcibly();
+                            return true;
+                        }
+                    }
+                    return false;
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(killed.get(10, TimeUnit.SECONDS)).isTrue();
+            long draftsBefore = db.jdbc().queryForObject("SELECT COUNT(*) FROM invoices", Long.class);
+            assertThat(draftsBefore).as("some chunks committed before the kill").isPositive();
+
+            List<?> executions = (List<?>) cli.ok("executions", "--json").json().get("executions");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> last = (Map<String, Object>) executions.get(0);
+            assertThat(last).containsEntry("job", "closePeriod").containsEntry("status", "STARTED");
+            cli.ok("restart", last.get("id").toString());
+
+            assertThat(lines(db)).containsExactlyElementsOf(expected);
+            Map<String, Object> json = cli.ok("close-period", "--period", "2026-10", "--json").json();
+            assertThat(json.get("total")).isEqualTo(expectedJson.get("total"));
+            assertThat(json.get("lines")).isEqualTo(expectedJson.get("lines"));
+        }
+    }
+
+    @Test
+    void aSecondCloseOfTheSamePeriodWhileOneRunsIsRefused(@TempDir Path tmp) throws Exception {
+        try (TestDatabase db = TestDatabase.create(kind(), tmp.resolve("home"))) {
+            Cli cli = prepare(db);
+            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                    "-Dbilling.progress-interval-ms=20", "-Dbilling.rating.chunk-size=10", "-cp", System.getProperty("java.class.path"),
+                    BillingApplication.class.getName(), "close-period", "--period", "2026-10");
+            builder.environment().putAll(db.env());
+            builder.environment().put("BILLING_NOW", NOW);
+            builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            Process first = builder.start();
+            try (BufferedReader err = new BufferedReader(new InputStreamReader(first.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = err.readLine()) != null && !PROGRESS.matcher(line).find()) {
+                    // wait until the first run is rating
+                }
+                Cli.Result second = cli.run("close-period", "--period", "2026-10");
+
+                assertThat(second.exit()).as(second.toString()).isEqualTo(2);
+                assertThat(second.err()).contains("cannot start closePeriod").contains("already running");
+                while (err.readLine() != null) {
+                    // drain until the first run ends
+                }
+            }
+            assertThat(first.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(first.exitValue()).isZero();
+            assertThat(db.jdbc().queryForObject("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i "
+                    + "ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID WHERE i.JOB_NAME = 'closePeriod'", Long.class)).isEqualTo(1);
+            assertThat(db.jdbc().queryForObject("SELECT COUNT(*) FROM invoice_lines", Long.class))
+                    .isEqualTo(db.jdbc().queryForObject("SELECT COUNT(DISTINCT line_id) FROM invoice_lines", Long.class));
+        }
+    }
+
+    static List<String> lines(TestDatabase db) {
+        return db.jdbc().queryForList("SELECT line_id || '|' || CAST(CAST(amount AS DECIMAL(19, 2)) AS VARCHAR(40)) FROM invoice_lines "
+                + "ORDER BY line_id", String.class);
+    }
+}
