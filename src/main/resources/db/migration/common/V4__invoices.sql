@@ -61,9 +61,10 @@ CREATE TABLE usage_summaries (
     PRIMARY KEY (period, user_id, metric, tier)
 );
 
--- Scratch input of the rating step, rebuilt by each close-period run: every segment of every user
--- of the period, with the usage of each metric in it (metric NULL for a segment without usage).
-CREATE TABLE rating_inputs (
+-- Scratch input of the rating step, rebuilt by each close-period run: every segment of every user of
+-- the period (rating_segments) and the usage of each metric in it (rating_usage). Streamed in, never
+-- held whole in memory.
+CREATE TABLE rating_segments (
     period    VARCHAR(7)  NOT NULL,
     user_id   VARCHAR(64) NOT NULL,
     seg_no    INTEGER     NOT NULL,
@@ -71,7 +72,14 @@ CREATE TABLE rating_inputs (
     seg_end   TIMESTAMP WITH TIME ZONE NOT NULL,
     status    VARCHAR(8)  NOT NULL,
     tier      VARCHAR(64),
-    metric    VARCHAR(64),
-    quantity  BIGINT
+    PRIMARY KEY (period, user_id, seg_no)
 );
-CREATE INDEX rating_inputs_period_user ON rating_inputs (period, user_id, seg_no);
+
+CREATE TABLE rating_usage (
+    period   VARCHAR(7)  NOT NULL,
+    user_id  VARCHAR(64) NOT NULL,
+    seg_no   INTEGER     NOT NULL,
+    metric   VARCHAR(64) NOT NULL,
+    quantity BIGINT      NOT NULL,
+    PRIMARY KEY (period, user_id, seg_no, metric)
+);

@@ -128,8 +128,8 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     @Override
     public synchronized void usageBySegment(int month, Path segmentsCsv, Consumer<SegmentUsageRow> sink) {
         try (Statement st = connection().createStatement()) {
-            st.execute("DROP TABLE IF EXISTS rating_segments");
-            st.execute("CREATE TEMP TABLE rating_segments AS SELECT * FROM read_csv('" + segmentsCsv.toAbsolutePath().toString().replace("'", "''")
+            st.execute("DROP TABLE IF EXISTS segment_bounds");
+            st.execute("CREATE TEMP TABLE segment_bounds AS SELECT * FROM read_csv('" + segmentsCsv.toAbsolutePath().toString().replace("'", "''")
                     + "', header = false, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
                     + "columns = {'user_id': 'VARCHAR', 'seg_no': 'INTEGER', 'start_us': 'BIGINT', 'end_us': 'BIGINT'})");
             try (ResultSet rs = st.executeQuery(EventClassification.SEGMENT_USAGE.formatted(month))) {
@@ -138,7 +138,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                     sink.accept(new SegmentUsageRow(rs.getString(1), rs.wasNull() ? null : seg, rs.getString(3), rs.getLong(4)));
                 }
             }
-            st.execute("DROP TABLE rating_segments");
+            st.execute("DROP TABLE segment_bounds");
         } catch (SQLException e) {
             throw new EventStoreException("usage by segment of " + month, e);
         }

@@ -110,7 +110,7 @@ final class EventClassification {
     static final String SEGMENT_USAGE = """
             SELECT e.user_id, s.seg_no, e.metric, SUM(e.quantity)
             FROM usage_events e
-            LEFT JOIN rating_segments s ON s.user_id = e.user_id AND e.ts_us >= s.start_us AND e.ts_us < s.end_us
+            LEFT JOIN segment_bounds s ON s.user_id = e.user_id AND e.ts_us >= s.start_us AND e.ts_us < s.end_us
             WHERE e.month = %d
             GROUP BY e.user_id, s.seg_no, e.metric
             """;

@@ -115,12 +115,12 @@ public class PostgresEventStore implements EventStore {
     public void usageBySegment(int month, Path segmentsCsv, Consumer<SegmentUsageRow> sink) {
         Connection connection = DataSourceUtils.getConnection(dataSource);
         try (Statement st = connection.createStatement()) {
-            st.execute("DROP TABLE IF EXISTS rating_segments");
-            st.execute("CREATE TEMP TABLE rating_segments (user_id VARCHAR(64) COLLATE \"C\", seg_no INTEGER, start_us BIGINT, end_us BIGINT)");
+            st.execute("DROP TABLE IF EXISTS segment_bounds");
+            st.execute("CREATE TEMP TABLE segment_bounds (user_id VARCHAR(64) COLLATE \"C\", seg_no INTEGER, start_us BIGINT, end_us BIGINT)");
             try (Reader reader = Files.newBufferedReader(segmentsCsv, StandardCharsets.UTF_8)) {
-                connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY rating_segments FROM STDIN WITH (FORMAT csv)", reader);
+                connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY segment_bounds FROM STDIN WITH (FORMAT csv)", reader);
             }
-            st.execute("ANALYZE rating_segments");
+            st.execute("ANALYZE segment_bounds");
             st.execute("SET LOCAL work_mem = '256MB'");
             try (java.sql.ResultSet rs = st.executeQuery(EventClassification.SEGMENT_USAGE.formatted(month))) {
                 while (rs.next()) {
@@ -128,7 +128,7 @@ public class PostgresEventStore implements EventStore {
                     sink.accept(new SegmentUsageRow(rs.getString(1), rs.wasNull() ? null : seg, rs.getString(3), rs.getLong(4)));
                 }
             }
-            st.execute("DROP TABLE rating_segments");
+            st.execute("DROP TABLE segment_bounds");
         } catch (SQLException | IOException e) {
             throw new EventStoreException("usage by segment of " + month, e);
         } finally {

@@ -24,7 +24,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * {@code close-period}: {@code computeSegmentUsage} (segments of every user and the usage in each,
- * into {@code rating_inputs}) then {@code rateUsers} (chunks of users: rate, write drafts or, for a
+ * into {@code rating_segments} and {@code rating_usage}) then {@code rateUsers} (chunks of users: rate, write drafts or, for a
  * finalized period, adjustment drafts). Parameters: {@code period} and {@code run} (the number of
  * completed closes of the period plus one, so that two runs started together are the same job
  * instance and Spring Batch refuses the second).
@@ -45,10 +45,10 @@ public class ClosePeriodJobConfig {
         return new StepBuilder("computeSegmentUsage", jobRepository).tasklet((contribution, context) -> {
             String period = (String) context.getStepContext().getJobParameters().get("period");
             long start = System.nanoTime();
-            var users = inputs.build(BillingPeriod.parse(period));
-            long rows = inputRows.replace(BillingPeriod.parse(period), users);
-            contribution.incrementWriteCount(rows);
-            System.err.printf("  %s: segments and usage of %,d users (%.1f s)%n", period, users.size(), (System.nanoTime() - start) / 1e9);
+            var sink = inputRows.sink(BillingPeriod.parse(period));
+            long users = inputs.build(BillingPeriod.parse(period), sink);
+            contribution.incrementWriteCount(users);
+            System.err.printf("  %s: segments of %,d subscribed users and their usage (%.1f s)%n", period, users, (System.nanoTime() - start) / 1e9);
             return RepeatStatus.FINISHED;
         }, transactionManager).build();
     }

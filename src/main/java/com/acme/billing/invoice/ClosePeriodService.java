@@ -64,7 +64,9 @@ public class ClosePeriodService {
         if (dryRun) {
             boolean finalized = invoices.period(period.toString()).map(InvoiceRepository.PeriodState::finalized).orElse(false);
             List<RatedUser> rated = new ArrayList<>();
-            inputs.build(period).values().forEach(u -> rated.add(new RatedUser(u.userId(), Rating.rate(period, u.segments(), catalog.catalog()))));
+            MemorySink sink = new MemorySink();
+            inputs.build(period, sink);
+            sink.users().forEach(u -> rated.add(new RatedUser(u.userId(), Rating.rate(period, u.segments(), catalog.catalog()))));
             List<InvoicePlan> plans = planner.plan(period.toString(), finalized, rated).stream().filter(p -> !p.lines().isEmpty()).toList();
             long lines = plans.stream().mapToLong(p -> p.lines().size()).sum();
             BigDecimal total = plans.stream().map(InvoicePlan::total).reduce(BigDecimal.ZERO, BigDecimal::add);

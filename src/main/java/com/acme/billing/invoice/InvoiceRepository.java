@@ -132,7 +132,7 @@ public class InvoiceRepository {
 
     /** Users in the period's rating inputs (for progress). */
     public long ratingUsers(String period) {
-        return jdbc.queryForObject("SELECT COUNT(DISTINCT user_id) FROM rating_inputs WHERE period = ?", Long.class, period);
+        return jdbc.queryForObject("SELECT COUNT(DISTINCT user_id) FROM rating_segments WHERE period = ?", Long.class, period);
     }
 
     public Totals totals(String period) {

@@ -18,7 +18,7 @@ import org.springframework.batch.infrastructure.item.ItemStreamException;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 
 /**
- * Streams {@code rating_inputs} of a period user by user (one item per user, all their segments).
+ * Streams the rating inputs ({@code rating_segments} with {@code rating_usage}) of a period user by user (one item per user, all their segments).
  * Restartable: the last user handed out is saved at every commit, and a restart continues after it.
  */
 public class RatingInputReader implements ItemStreamReader<UserPeriod> {
@@ -44,8 +44,9 @@ public class RatingInputReader implements ItemStreamReader<UserPeriod> {
         try {
             connection = dataSource.getConnection();
             connection.setAutoCommit(false); // PostgreSQL streams a cursor only inside a transaction
-            statement = connection.prepareStatement("SELECT user_id, seg_no, seg_start, seg_end, status, tier, metric, quantity "
-                    + "FROM rating_inputs WHERE period = ? AND user_id > ? ORDER BY user_id, seg_no");
+            statement = connection.prepareStatement("SELECT s.user_id, s.seg_no, s.seg_start, s.seg_end, s.status, s.tier, u.metric, "
+                    + "u.quantity FROM rating_segments s LEFT JOIN rating_usage u ON u.period = s.period AND u.user_id = s.user_id "
+                    + "AND u.seg_no = s.seg_no WHERE s.period = ? AND s.user_id > ? ORDER BY s.user_id, s.seg_no");
             statement.setFetchSize(2_000);
             statement.setString(1, period);
             statement.setString(2, lastUser);

@@ -1,19 +1,21 @@
 package com.acme.billing.invoice;
 
 import com.acme.billing.period.BillingPeriod;
-import com.acme.billing.rating.Rating;
 import com.acme.billing.rating.Segment;
-import java.time.Instant;
+import com.acme.billing.subscription.SubscriptionState;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** The scratch table {@code rating_inputs}: rebuilt whole by each close-period run, read user by user. */
+/**
+ * The scratch tables {@code rating_segments} and {@code rating_usage}: rebuilt whole by each
+ * close-period run (so a rerun or a restart of the step starts them over), written in batches that
+ * commit on their own.
+ */
 @Repository
 public class RatingInputRepository {
 
@@ -28,52 +30,72 @@ public class RatingInputRepository {
         this.eachBatch.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
-    /** Replaces the period's inputs; commits in batches (scratch data, rebuilt whole on a rerun). */
-    public long replace(BillingPeriod period, Map<String, UserPeriod> users) {
+    /** A sink that writes the period's inputs, after clearing the old ones. Call {@link TableSink#flush()} at the end. */
+    public TableSink sink(BillingPeriod period) {
         String p = period.toString();
-        eachBatch.executeWithoutResult(s -> jdbc.update("DELETE FROM rating_inputs WHERE period = ?", p));
-        List<Object[]> rows = new ArrayList<>(BATCH);
-        long count = 0;
-        for (UserPeriod user : users.values()) {
-            for (int i = 0; i < user.segments().size(); i++) {
-                Rating.SegmentUsage su = user.segments().get(i);
-                Segment s = su.segment();
-                Object[] base = {p, user.userId(), i, InvoiceRepository.utc(s.start()), InvoiceRepository.utc(s.end()), s.state().status().name(),
-                        s.state().tier()};
-                if (su.usage().isEmpty()) {
-                    rows.add(row(base, null, null));
-                }
-                for (Map.Entry<String, Long> u : su.usage().entrySet()) {
-                    rows.add(row(base, u.getKey(), u.getValue()));
-                }
-                if (rows.size() >= BATCH) {
-                    count += flush(rows);
-                }
+        eachBatch.executeWithoutResult(s -> {
+            jdbc.update("DELETE FROM rating_usage WHERE period = ?", p);
+            jdbc.update("DELETE FROM rating_segments WHERE period = ?", p);
+        });
+        return new TableSink(p);
+    }
+
+    public final class TableSink implements RatingInputs.Sink {
+        private final String period;
+        private final List<Object[]> segments = new ArrayList<>();
+        private final List<Object[]> usage = new ArrayList<>();
+
+        TableSink(String period) {
+            this.period = period;
+        }
+
+        @Override
+        public void segment(String userId, int segNo, Segment s) {
+            segments.add(new Object[] {period, userId, segNo, InvoiceRepository.utc(s.start()), InvoiceRepository.utc(s.end()),
+                    s.state().status().name(), s.state().tier()});
+            if (segments.size() >= BATCH) {
+                flushSegments();
             }
         }
-        count += flush(rows);
-        return count;
-    }
 
-    private static Object[] row(Object[] base, String metric, Long quantity) {
-        Object[] row = java.util.Arrays.copyOf(base, 9);
-        row[7] = metric;
-        row[8] = quantity;
-        return row;
-    }
-
-    private long flush(List<Object[]> rows) {
-        if (rows.isEmpty()) {
-            return 0;
+        @Override
+        public void usage(String userId, int segNo, String metric, long quantity) {
+            usage.add(new Object[] {period, userId, segNo, metric, quantity});
+            if (usage.size() >= BATCH) {
+                flushUsage();
+            }
         }
-        List<Object[]> batch = new ArrayList<>(rows);
-        rows.clear();
-        eachBatch.executeWithoutResult(s -> jdbc.batchUpdate("INSERT INTO rating_inputs (period, user_id, seg_no, seg_start, seg_end, status, "
-                + "tier, metric, quantity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch));
-        return batch.size();
-    }
 
-    static Instant instant(java.time.OffsetDateTime t) {
-        return t.toInstant();
+        @Override
+        public void usersWithoutSegments(BillingPeriod billingPeriod) {
+            flush();
+            eachBatch.executeWithoutResult(s -> jdbc.update("INSERT INTO rating_segments (period, user_id, seg_no, seg_start, seg_end, status, tier) "
+                    + "SELECT DISTINCT u.period, u.user_id, 0, ?, ?, ?, CAST(NULL AS VARCHAR(64)) FROM rating_usage u WHERE u.period = ? "
+                    + "AND NOT EXISTS (SELECT 1 FROM rating_segments s WHERE s.period = u.period AND s.user_id = u.user_id)",
+                    InvoiceRepository.utc(billingPeriod.start()), InvoiceRepository.utc(billingPeriod.end()), SubscriptionState.Status.NONE.name(),
+                    period));
+        }
+
+        public void flush() {
+            flushSegments();
+            flushUsage();
+        }
+
+        private void flushSegments() {
+            write("INSERT INTO rating_segments (period, user_id, seg_no, seg_start, seg_end, status, tier) VALUES (?, ?, ?, ?, ?, ?, ?)", segments);
+        }
+
+        private void flushUsage() {
+            write("INSERT INTO rating_usage (period, user_id, seg_no, metric, quantity) VALUES (?, ?, ?, ?, ?)", usage);
+        }
+
+        private void write(String sql, List<Object[]> rows) {
+            if (rows.isEmpty()) {
+                return;
+            }
+            List<Object[]> batch = new ArrayList<>(rows);
+            rows.clear();
+            eachBatch.executeWithoutResult(s -> jdbc.batchUpdate(sql, batch));
+        }
     }
 }

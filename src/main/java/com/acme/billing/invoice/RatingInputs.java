@@ -3,7 +3,6 @@ package com.acme.billing.invoice;
 import com.acme.billing.config.BillingPaths;
 import com.acme.billing.ingest.EventStore;
 import com.acme.billing.period.BillingPeriod;
-import com.acme.billing.rating.Rating;
 import com.acme.billing.rating.Segment;
 import com.acme.billing.rating.Segments;
 import com.acme.billing.subscription.SubscriptionAction;
@@ -18,20 +17,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
 /**
- * Builds what rating needs for a period: every user's segments (from the subscription history) and
- * the usage in each (summed by the event store in one pass over the month's events). Users with
- * usage but no subscription get one segment in state NONE.
+ * Builds what rating needs for a period, streaming, user after user: every user's segments (from
+ * the subscription history) into {@code rating_segments}, and the usage in each (summed by the event
+ * store in one pass over the month's events) into {@code rating_usage}. A user with usage but no
+ * subscription gets one segment in state NONE. Memory holds one user's changes and one batch of rows.
  */
 @Service
 public class RatingInputs {
+
+    /** Where the rows go: the scratch tables for the job, anything else for a dry run. */
+    public interface Sink {
+        void segment(String userId, int segNo, Segment segment);
+
+        void usage(String userId, int segNo, String metric, long quantity);
+
+        /** Users with usage and no segment: one NONE segment each. */
+        void usersWithoutSegments(BillingPeriod period);
+    }
 
     private final JdbcTemplate jdbc;
     private final EventStore events;
@@ -43,35 +50,38 @@ public class RatingInputs {
         this.paths = paths;
     }
 
-    /** All users of the period, in user order. */
-    public TreeMap<String, UserPeriod> build(BillingPeriod period) {
-        TreeMap<String, List<Segment>> segments = new TreeMap<>();
-        List<SubscriptionChange> current = new ArrayList<>();
-        String[] user = {null};
-        jdbc.query("SELECT user_id, effective_at, action, tier, trial_ends_at, id FROM subscription_changes "
-                + "WHERE effective_at < ? ORDER BY user_id, effective_at, id", rs -> {
-                    String u = rs.getString(1);
-                    if (user[0] != null && !user[0].equals(u)) {
-                        addSegments(segments, user[0], current, period);
-                        current.clear();
-                    }
-                    user[0] = u;
-                    OffsetDateTime trialEnds = rs.getObject(5, OffsetDateTime.class);
-                    current.add(new SubscriptionChange(u, rs.getObject(2, OffsetDateTime.class).toInstant(),
-                            SubscriptionAction.parse(rs.getString(3)).orElseThrow(), rs.getString(4), null,
-                            trialEnds == null ? null : trialEnds.toInstant(), rs.getLong(6), ""));
-                }, InvoiceRepository.utc(period.end()));
-        if (user[0] != null) {
-            addSegments(segments, user[0], current, period);
-        }
-        Map<String, Map<Integer, Map<String, Long>>> usage = new HashMap<>();
-        Path csv = writeSegments(segments, period);
+    /** @return the number of users with segments */
+    public long build(BillingPeriod period, Sink sink) {
+        Path csv = paths.staging().resolve("segments-" + period + "-" + ProcessHandle.current().pid() + ".csv");
+        long[] users = {0};
         try {
-            events.usageBySegment(period.month().getYear() * 100 + period.month().getMonthValue(), csv, row -> {
-                int seg = row.segNo() == null ? 0 : row.segNo();
-                usage.computeIfAbsent(row.userId(), u -> new HashMap<>()).computeIfAbsent(seg, s -> new HashMap<>())
-                        .merge(row.metric(), row.quantity(), Long::sum);
-            });
+            Files.createDirectories(paths.staging());
+            try (BufferedWriter out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+                List<SubscriptionChange> current = new ArrayList<>();
+                String[] user = {null};
+                jdbc.query("SELECT user_id, effective_at, action, tier, trial_ends_at, id FROM subscription_changes "
+                        + "WHERE effective_at < ? ORDER BY user_id, effective_at, id", rs -> {
+                            String u = rs.getString(1);
+                            if (user[0] != null && !user[0].equals(u)) {
+                                users[0] += emit(user[0], current, period, sink, out);
+                                current.clear();
+                            }
+                            user[0] = u;
+                            OffsetDateTime trialEnds = rs.getObject(5, OffsetDateTime.class);
+                            current.add(new SubscriptionChange(u, rs.getObject(2, OffsetDateTime.class).toInstant(),
+                                    SubscriptionAction.parse(rs.getString(3)).orElseThrow(), rs.getString(4), null,
+                                    trialEnds == null ? null : trialEnds.toInstant(), rs.getLong(6), ""));
+                        }, InvoiceRepository.utc(period.end()));
+                if (user[0] != null) {
+                    users[0] += emit(user[0], current, period, sink, out);
+                }
+            }
+            events.usageBySegment(period.month().getYear() * 100 + period.month().getMonthValue(), csv,
+                    row -> sink.usage(row.userId(), row.segNo() == null ? 0 : row.segNo(), row.metric(), row.quantity()));
+            sink.usersWithoutSegments(period);
+            return users[0];
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing segments: " + e.getMessage(), e);
         } finally {
             try {
                 Files.deleteIfExists(csv);
@@ -79,47 +89,22 @@ public class RatingInputs {
                 throw new UncheckedIOException(e);
             }
         }
-        TreeMap<String, UserPeriod> result = new TreeMap<>();
-        for (Map.Entry<String, List<Segment>> entry : segments.entrySet()) {
-            Map<Integer, Map<String, Long>> byUser = usage.getOrDefault(entry.getKey(), Map.of());
-            List<Rating.SegmentUsage> list = new ArrayList<>();
-            for (int i = 0; i < entry.getValue().size(); i++) {
-                list.add(new Rating.SegmentUsage(entry.getValue().get(i), byUser.getOrDefault(i, Map.of())));
-            }
-            result.put(entry.getKey(), new UserPeriod(entry.getKey(), list));
-        }
-        usage.forEach((u, bySegment) -> {
-            if (!segments.containsKey(u)) {
-                result.put(u, new UserPeriod(u, List.of(new Rating.SegmentUsage(
-                        new Segment(period.start(), period.end(), SubscriptionState.NONE), bySegment.getOrDefault(0, Map.of())))));
-            }
-        });
-        return result;
     }
 
-    private static void addSegments(Map<String, List<Segment>> segments, String user, List<SubscriptionChange> changes, BillingPeriod period) {
-        List<Segment> list = Segments.of(SubscriptionTimeline.of(changes), period);
-        if (list.stream().anyMatch(s -> s.state().status() != SubscriptionState.Status.NONE)) {
-            segments.put(user, list);
+    private static int emit(String user, List<SubscriptionChange> changes, BillingPeriod period, Sink sink, BufferedWriter csv) {
+        List<Segment> segments = Segments.of(SubscriptionTimeline.of(changes), period);
+        if (segments.stream().allMatch(s -> s.state().status() == SubscriptionState.Status.NONE)) {
+            return 0;
         }
-    }
-
-    private Path writeSegments(Map<String, List<Segment>> segments, BillingPeriod period) {
         try {
-            Files.createDirectories(paths.staging());
-            Path csv = paths.staging().resolve("segments-" + period + "-" + ProcessHandle.current().pid() + ".csv");
-            try (BufferedWriter out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
-                for (Map.Entry<String, List<Segment>> entry : segments.entrySet()) {
-                    List<Segment> list = entry.getValue();
-                    for (int i = 0; i < list.size(); i++) {
-                        out.write(entry.getKey() + "," + i + "," + list.get(i).start().getEpochSecond() * 1_000_000 + ","
-                                + list.get(i).end().getEpochSecond() * 1_000_000 + "\n");
-                    }
-                }
+            for (int i = 0; i < segments.size(); i++) {
+                Segment s = segments.get(i);
+                sink.segment(user, i, s);
+                csv.write(user + "," + i + "," + s.start().getEpochSecond() * 1_000_000 + "," + s.end().getEpochSecond() * 1_000_000 + "\n");
             }
-            return csv;
         } catch (IOException e) {
-            throw new UncheckedIOException("writing segments: " + e.getMessage(), e);
+            throw new UncheckedIOException(e);
         }
+        return 1;
     }
 }
