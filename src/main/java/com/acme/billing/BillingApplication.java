@@ -80,7 +80,7 @@ public class BillingApplication {
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            return console.fail(2, "cannot start: " + root.getMessage() + " (database " + settings.get("billing.db.url") + ")", null);
+            return console.fail(2, "cannot start: " + root.getMessage() + " (database " + redacted((String) settings.get("billing.db.url")) + ")", null);
         }
         try (context) {
             return context.getBean(BillingCommands.class).run(cli, console);
@@ -129,6 +129,11 @@ public class BillingApplication {
      */
     public static String defaultH2Url(Path home) {
         return "jdbc:h2:file:" + home.resolve("db").resolve("billing") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
+    }
+
+    /** A JDBC URL fit to print: any password parameter in it is masked (secrets never reach output or logs). */
+    static String redacted(String url) {
+        return url == null ? null : url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 
     static final String DEMO_MARKER = ".billing-demo";

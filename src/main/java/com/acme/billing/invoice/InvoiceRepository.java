@@ -93,18 +93,25 @@ public class InvoiceRepository {
         for (String user : userIds) {
             jdbc.query("SELECT l.line_key, l.amount, l.quantity, l.line_type, l.tier, l.metric, l.period_start, l.period_end, l.unit_price, "
                     + "l.description FROM invoice_lines l JOIN invoices i ON i.invoice_id = l.invoice_id "
-                    + "WHERE i.period = ? AND i.user_id = ? AND i.status = 'finalized' ORDER BY l.line_id", rs -> {
+                    + "WHERE i.period = ? AND i.user_id = ? AND i.status = 'finalized' "
+                    + "ORDER BY CASE WHEN l.line_type = 'adjustment' THEN 1 ELSE 0 END, l.line_id", rs -> {
                         String key = rs.getString(1);
                         BigDecimal[] sum = billed.computeIfAbsent(user, u -> new HashMap<>()).computeIfAbsent(key,
                                 k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
                         sum[0] = sum[0].add(rs.getBigDecimal(2));
                         sum[1] = sum[1].add(rs.getBigDecimal(3));
-                        if (!"adjustment".equals(rs.getString(4))) {
-                            linesOut.computeIfAbsent(user, u -> new HashMap<>()).putIfAbsent(key, new RatedLine(
-                                    RatedLine.LineType.valueOf(rs.getString(4).toUpperCase()), rs.getString(5), rs.getString(6),
-                                    rs.getObject(7, OffsetDateTime.class).toInstant(), rs.getObject(8, OffsetDateTime.class).toInstant(),
-                                    rs.getBigDecimal(3), rs.getBigDecimal(9), rs.getBigDecimal(2), rs.getString(10)));
+                        // The line a key stands for: its original line, or (a key that only adjustments ever billed) the
+                        // first adjustment of it, with the type the key names and the description it adjusted.
+                        boolean adjustment = "adjustment".equals(rs.getString(4));
+                        String type = adjustment ? key.substring(0, key.indexOf('|')) : rs.getString(4);
+                        String description = rs.getString(10);
+                        if (adjustment && description.startsWith("Adjustment (") && description.contains("): ")) {
+                            description = description.substring(description.indexOf("): ") + 3);
                         }
+                        linesOut.computeIfAbsent(user, u -> new HashMap<>()).putIfAbsent(key, new RatedLine(
+                                RatedLine.LineType.valueOf(type.toUpperCase(java.util.Locale.ROOT)), rs.getString(5), rs.getString(6),
+                                rs.getObject(7, OffsetDateTime.class).toInstant(), rs.getObject(8, OffsetDateTime.class).toInstant(),
+                                rs.getBigDecimal(3), rs.getBigDecimal(9), rs.getBigDecimal(2), description));
                     }, period, user);
         }
         return billed;

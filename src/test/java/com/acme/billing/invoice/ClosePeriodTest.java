@@ -142,6 +142,27 @@ abstract class ClosePeriodTest {
     }
 
     @Test
+    void aSecondLateChangeReversesWhatTheFirstAdjustmentBilled() throws Exception {
+        cli.ok("close-period", "--period", "2026-10");
+        cli.ok("finalize", "--period", "2026-10");
+        write("late-1.csv", "user_id,effective_at,action,tier,stripe_customer_id\nalice,2026-10-21T00:00:00Z,change,pro,\n");
+        cli.ok("import-subscriptions", tmp.resolve("late-1.csv").toString());
+        cli.ok("close-period", "--period", "2026-10");
+        cli.ok("finalize", "--period", "2026-10");
+        write("late-2.csv", "user_id,effective_at,action,tier,stripe_customer_id\nalice,2026-10-26T00:00:00Z,cancel,,\n");
+        cli.ok("import-subscriptions", tmp.resolve("late-2.csv").toString());
+
+        cli.ok("close-period", "--period", "2026-10");
+
+        // Fresh rating now: starter Oct 1-20 29 x 20/31 = 18.71; pro Oct 21-25 99 x 5/31 = 15.9677 -> 15.97; the usage
+        // (emails 6,000 on Oct 5, leads 350 on Oct 6) falls in starter: included 3,226 and 129 -> 2,774 x 0.004 = 11.10 and
+        // 100 x 0.50 + 121 x 0.25 = 80.25. A2 reverses A1's pro line (99 x 11/31 = 35.13) and bills pro Oct 21-25.
+        assertThat(lines()).filteredOn(l -> l.startsWith("INV-2026-10-alice-A2"))
+                .containsExactlyInAnyOrder("INV-2026-10-alice-A2|adjustment|pro||-35.13", "INV-2026-10-alice-A2|adjustment|pro||15.97");
+        assertThat(amount("SELECT SUM(total) FROM invoices WHERE user_id = 'alice'")).isEqualTo("126.03");
+    }
+
+    @Test
     void aNewCatalogVersionAppliesOnlyToPeriodsNotFinalized() throws Exception {
         cli.ok("close-period", "--period", "2026-10");
         cli.ok("finalize", "--period", "2026-10");
