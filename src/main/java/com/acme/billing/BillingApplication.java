@@ -5,7 +5,6 @@ import com.acme.billing.ops.BadInvocationException;
 import com.acme.billing.ops.BillingCommands;
 import com.acme.billing.ops.CliArgs;
 import com.acme.billing.ops.Console;
-import com.acme.billing.ops.Json;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -186,7 +185,4 @@ public class BillingApplication {
         return fallback;
     }
 
-    static String json(Object value) {
-        return Json.write(value);
-    }
 }

@@ -1,6 +1,5 @@
 package com.acme.billing.ingest;
 
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -82,7 +81,4 @@ public class UsageMetricsRepository {
                 (rs, n) -> new Row(rs.getString(1), rs.getString(2), rs.getLong(3)), monthYear, userId);
     }
 
-    static Instant instant(Timestamp t) {
-        return t == null ? null : t.toInstant();
-    }
 }

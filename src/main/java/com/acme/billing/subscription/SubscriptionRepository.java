@@ -1,6 +1,5 @@
 package com.acme.billing.subscription;
 
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -59,12 +58,6 @@ public class SubscriptionRepository {
         }
     }
 
-    /** The tier of each user at an instant, for users that have one then (trial or paid). */
-    public String tierAt(String userId, Instant at) {
-        SubscriptionState state = SubscriptionTimeline.of(changesOf(userId)).stateAt(at);
-        return state.tier();
-    }
-
     static OffsetDateTime utc(Instant instant) {
         return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
@@ -73,7 +66,4 @@ public class SubscriptionRepository {
         return value == null ? null : value.toInstant();
     }
 
-    static Instant instant(Timestamp value) {
-        return value == null ? null : value.toInstant();
-    }
 }
