@@ -4,16 +4,13 @@ import com.acme.billing.catalog.CatalogRepository;
 import com.acme.billing.catalog.Tier;
 import com.acme.billing.ops.BadInvocationException;
 import com.acme.billing.period.BillingPeriod;
-import com.acme.billing.subscription.SubscriptionAction;
-import com.acme.billing.subscription.SubscriptionChange;
+import com.acme.billing.subscription.SubscriptionRepository;
 import com.acme.billing.subscription.SubscriptionTimeline;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
@@ -34,12 +31,12 @@ public class UsageReport {
 
     private final UsageMetricsRepository usage;
     private final CatalogRepository catalogs;
-    private final JdbcClient jdbc;
+    private final SubscriptionRepository subscriptions;
 
-    public UsageReport(UsageMetricsRepository usage, CatalogRepository catalogs, JdbcClient jdbc) {
+    public UsageReport(UsageMetricsRepository usage, CatalogRepository catalogs, SubscriptionRepository subscriptions) {
         this.usage = usage;
         this.catalogs = catalogs;
-        this.jdbc = jdbc;
+        this.subscriptions = subscriptions;
     }
 
     public Month month(String periodText, String userId) {
@@ -62,23 +59,10 @@ public class UsageReport {
     }
 
     private Map<String, String> tiersIn(BillingPeriod period, String onlyUser) {
-        Map<String, List<SubscriptionChange>> byUser = new HashMap<>();
-        String sql = "SELECT user_id, effective_at, action, tier, trial_ends_at, id FROM subscription_changes"
-                + (onlyUser == null ? "" : " WHERE user_id = ?") + " ORDER BY user_id, effective_at, id";
-        var statement = jdbc.sql(sql);
-        if (onlyUser != null) {
-            statement = statement.param(onlyUser);
-        }
-        statement.query(rs -> {
-            OffsetDateTime trialEnds = rs.getObject(5, OffsetDateTime.class);
-            byUser.computeIfAbsent(rs.getString(1), u -> new ArrayList<>()).add(new SubscriptionChange(rs.getString(1),
-                    rs.getObject(2, OffsetDateTime.class).toInstant(), SubscriptionAction.parse(rs.getString(3)).orElseThrow(),
-                    rs.getString(4), null, trialEnds == null ? null : trialEnds.toInstant(), rs.getLong(6), ""));
-        });
         Map<String, String> tiers = new HashMap<>();
         Instant start = period.start();
         Instant end = period.end();
-        byUser.forEach((user, changes) -> {
+        subscriptions.forEachUser(null, onlyUser, (user, changes) -> {
             String tier = null;
             for (SubscriptionTimeline.Interval interval : SubscriptionTimeline.of(changes).intervals()) {
                 boolean overlaps = interval.start().isBefore(end) && (interval.end() == null || interval.end().isAfter(start));

@@ -5,8 +5,8 @@ import com.acme.billing.ingest.EventStore;
 import com.acme.billing.period.BillingPeriod;
 import com.acme.billing.rating.Segment;
 import com.acme.billing.rating.Segments;
-import com.acme.billing.subscription.SubscriptionAction;
 import com.acme.billing.subscription.SubscriptionChange;
+import com.acme.billing.subscription.SubscriptionRepository;
 import com.acme.billing.subscription.SubscriptionState;
 import com.acme.billing.subscription.SubscriptionTimeline;
 import java.io.BufferedWriter;
@@ -15,10 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
 /**
@@ -40,12 +37,12 @@ public class RatingInputs {
         void usersWithoutSegments(BillingPeriod period);
     }
 
-    private final JdbcTemplate jdbc;
+    private final SubscriptionRepository subscriptions;
     private final EventStore events;
     private final BillingPaths paths;
 
-    public RatingInputs(JdbcTemplate jdbc, EventStore events, BillingPaths paths) {
-        this.jdbc = jdbc;
+    public RatingInputs(SubscriptionRepository subscriptions, EventStore events, BillingPaths paths) {
+        this.subscriptions = subscriptions;
         this.events = events;
         this.paths = paths;
     }
@@ -57,24 +54,7 @@ public class RatingInputs {
         try {
             Files.createDirectories(paths.staging());
             try (BufferedWriter out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
-                List<SubscriptionChange> current = new ArrayList<>();
-                String[] user = {null};
-                jdbc.query("SELECT user_id, effective_at, action, tier, trial_ends_at, id FROM subscription_changes "
-                        + "WHERE effective_at < ? ORDER BY user_id, effective_at, id", rs -> {
-                            String u = rs.getString(1);
-                            if (user[0] != null && !user[0].equals(u)) {
-                                users[0] += emit(user[0], current, period, sink, out);
-                                current.clear();
-                            }
-                            user[0] = u;
-                            OffsetDateTime trialEnds = rs.getObject(5, OffsetDateTime.class);
-                            current.add(new SubscriptionChange(u, rs.getObject(2, OffsetDateTime.class).toInstant(),
-                                    SubscriptionAction.parse(rs.getString(3)).orElseThrow(), rs.getString(4), null,
-                                    trialEnds == null ? null : trialEnds.toInstant(), rs.getLong(6), ""));
-                        }, InvoiceRepository.utc(period.end()));
-                if (user[0] != null) {
-                    users[0] += emit(user[0], current, period, sink, out);
-                }
+                subscriptions.forEachUser(period.end(), null, (user, changes) -> users[0] += emit(user, changes, period, sink, out));
             }
             events.usageBySegment(period.month().getYear() * 100 + period.month().getMonthValue(), csv,
                     row -> sink.usage(row.userId(), row.segNo() == null ? 0 : row.segNo(), row.metric(), row.quantity()));

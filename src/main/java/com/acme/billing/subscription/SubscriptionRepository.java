@@ -44,6 +44,44 @@ public class SubscriptionRepository {
                 .list();
     }
 
+    /**
+     * Streams every user's changes, user after user in user order, each user's in effective order:
+     * one query, one user in memory at a time.
+     *
+     * @param before   only changes effective before this instant (null: all)
+     * @param onlyUser only this user (null: all)
+     */
+    public void forEachUser(Instant before, String onlyUser, java.util.function.BiConsumer<String, List<SubscriptionChange>> action) {
+        StringBuilder sql = new StringBuilder("SELECT user_id, effective_at, action, tier, stripe_customer_id, trial_ends_at, id, source "
+                + "FROM subscription_changes WHERE 1 = 1");
+        List<Object> params = new java.util.ArrayList<>();
+        if (before != null) {
+            sql.append(" AND effective_at < ?");
+            params.add(utc(before));
+        }
+        if (onlyUser != null) {
+            sql.append(" AND user_id = ?");
+            params.add(onlyUser);
+        }
+        sql.append(" ORDER BY user_id, effective_at, id");
+        List<SubscriptionChange> current = new java.util.ArrayList<>();
+        String[] user = {null};
+        jdbc.sql(sql.toString()).params(params).query(rs -> {
+            String u = rs.getString(1);
+            if (user[0] != null && !user[0].equals(u)) {
+                action.accept(user[0], List.copyOf(current));
+                current.clear();
+            }
+            user[0] = u;
+            current.add(new SubscriptionChange(u, instant(rs.getObject(2, OffsetDateTime.class)),
+                    SubscriptionAction.parse(rs.getString(3)).orElseThrow(), rs.getString(4), rs.getString(5),
+                    instant(rs.getObject(6, OffsetDateTime.class)), rs.getLong(7), rs.getString(8)));
+        });
+        if (user[0] != null) {
+            action.accept(user[0], List.copyOf(current));
+        }
+    }
+
     public void saveState(String userId, String tier, String status, String stripeCustomerId, Instant trialEndsAt,
             Instant periodStart, Instant periodEnd, Instant now) {
         int updated = jdbc.sql("UPDATE subscriptions SET tier = ?, status = ?, stripe_customer_id = ?, trial_ends_at = ?, "
