@@ -3,10 +3,8 @@ package com.acme.billing.ingest;
 import com.opencsv.ICSVWriter;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,9 +75,7 @@ public final class RejectsFile {
 
     private static List<String[]> rawLines(Path source, UsageFileFormat format, List<Long> lines) {
         List<String[]> result = new ArrayList<>(lines.size());
-        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(format.open(source), decoder), 1 << 16)) {
+        try (BufferedReader reader = format.openText(source)) {
             long lineNo = 0;
             int next = 0;
             String raw;

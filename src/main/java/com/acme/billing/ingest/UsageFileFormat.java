@@ -44,6 +44,17 @@ public enum UsageFileFormat {
         return Optional.empty();
     }
 
+    /**
+     * The file's lines as text: UTF-8, bytes that are not UTF-8 replaced by U+FFFD (such a line is
+     * then rejected as bad_encoding, rather than failing the whole file).
+     */
+    public java.io.BufferedReader openText(Path file) throws IOException {
+        var decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE);
+        return new java.io.BufferedReader(new java.io.InputStreamReader(open(file), decoder), 1 << 16);
+    }
+
     /** The file's content, decompressed where it is gzip. */
     public InputStream open(Path file) throws IOException {
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);

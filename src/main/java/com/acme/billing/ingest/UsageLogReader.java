@@ -2,9 +2,6 @@ package com.acme.billing.ingest;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
@@ -42,10 +39,7 @@ public class UsageLogReader implements ItemStreamReader<UsageLine> {
     public void open(ExecutionContext context) {
         long resumeAt = context.getLong(LINE_KEY, 0L);
         try {
-            var decoder = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPLACE)
-                    .onUnmappableCharacter(CodingErrorAction.REPLACE);
-            reader = new BufferedReader(new InputStreamReader(format.open(file), decoder), 1 << 16);
+            reader = format.openText(file);
             lineNo = 0;
             if (!format.jsonLines()) {
                 String header = reader.readLine();

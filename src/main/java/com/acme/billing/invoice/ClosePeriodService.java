@@ -2,7 +2,6 @@ package com.acme.billing.invoice;
 
 import com.acme.billing.catalog.CatalogRepository;
 import com.acme.billing.ops.BadInvocationException;
-import com.acme.billing.ops.InputRefusedException;
 import com.acme.billing.ops.JobRunner;
 import com.acme.billing.period.BillingPeriod;
 import com.acme.billing.rating.Rating;

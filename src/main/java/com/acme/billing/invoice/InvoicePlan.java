@@ -30,6 +30,11 @@ public record InvoicePlan(String userId, String invoiceId, boolean adjustment, i
                 + line.start().getEpochSecond() + "-" + line.end().getEpochSecond();
     }
 
+    /** An adjustment's id: the adjustment invoice, then the id of the line it adjusts as that invoice would name it. */
+    static String adjustmentLineId(String invoiceId, RatedLine adjusted) {
+        return invoiceId + "/adjustment" + lineId("", adjusted);
+    }
+
     public BigDecimal total() {
         return lines.stream().map(InvoiceLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
     }
@@ -83,8 +88,6 @@ public record InvoicePlan(String userId, String invoiceId, boolean adjustment, i
             BigDecimal quantity, String why) {
         RatedLine adjusted = new RatedLine(RatedLine.LineType.ADJUSTMENT, line.tier(), line.metric(), line.start(), line.end(), quantity,
                 line.unitPrice(), amount, "Adjustment (" + why + "): " + line.description());
-        String id = invoiceId + "/adjustment/" + line.type().wire() + "/" + line.tier() + "/" + (line.metric() == null ? "-" : line.metric())
-                + "/" + line.start().getEpochSecond() + "-" + line.end().getEpochSecond();
-        return new InvoiceLine(id, invoiceId, userId, period, RatedLine.LineType.ADJUSTMENT, line.key(), adjusted, amount, quantity);
+        return new InvoiceLine(adjustmentLineId(invoiceId, line), invoiceId, userId, period, RatedLine.LineType.ADJUSTMENT, line.key(), adjusted, amount, quantity);
     }
 }

@@ -87,45 +87,65 @@ public class InvoiceRepository {
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", usage);
     }
 
-    /** Finalized amount and quantity per line key of each of these users, and one finalized line per key. */
+    /**
+     * Finalized amount and quantity per line key of each of these users, and one finalized line per
+     * key. One query for the whole chunk of users.
+     */
     public Map<String, Map<String, BigDecimal[]>> billed(String period, List<String> userIds, Map<String, Map<String, RatedLine>> linesOut) {
         Map<String, Map<String, BigDecimal[]>> billed = new HashMap<>();
-        for (String user : userIds) {
-            jdbc.query("SELECT l.line_key, l.amount, l.quantity, l.line_type, l.tier, l.metric, l.period_start, l.period_end, l.unit_price, "
-                    + "l.description FROM invoice_lines l JOIN invoices i ON i.invoice_id = l.invoice_id "
-                    + "WHERE i.period = ? AND i.user_id = ? AND i.status = 'finalized' "
-                    + "ORDER BY CASE WHEN l.line_type = 'adjustment' THEN 1 ELSE 0 END, l.line_id", rs -> {
-                        String key = rs.getString(1);
-                        BigDecimal[] sum = billed.computeIfAbsent(user, u -> new HashMap<>()).computeIfAbsent(key,
-                                k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
-                        sum[0] = sum[0].add(rs.getBigDecimal(2));
-                        sum[1] = sum[1].add(rs.getBigDecimal(3));
-                        // The line a key stands for: its original line, or (a key that only adjustments ever billed) the
-                        // first adjustment of it, with the type the key names and the description it adjusted.
-                        boolean adjustment = "adjustment".equals(rs.getString(4));
-                        String type = adjustment ? key.substring(0, key.indexOf('|')) : rs.getString(4);
-                        String description = rs.getString(10);
-                        if (adjustment && description.startsWith("Adjustment (") && description.contains("): ")) {
-                            description = description.substring(description.indexOf("): ") + 3);
-                        }
-                        linesOut.computeIfAbsent(user, u -> new HashMap<>()).putIfAbsent(key, new RatedLine(
-                                RatedLine.LineType.valueOf(type.toUpperCase(java.util.Locale.ROOT)), rs.getString(5), rs.getString(6),
-                                rs.getObject(7, OffsetDateTime.class).toInstant(), rs.getObject(8, OffsetDateTime.class).toInstant(),
-                                rs.getBigDecimal(3), rs.getBigDecimal(9), rs.getBigDecimal(2), description));
-                    }, period, user);
+        if (userIds.isEmpty()) {
+            return billed;
         }
+        List<Object> params = new ArrayList<>(userIds.size() + 1);
+        params.add(period);
+        params.addAll(userIds);
+        jdbc.query("SELECT i.user_id, l.line_key, l.amount, l.quantity, l.line_type, l.tier, l.metric, l.period_start, l.period_end, "
+                + "l.unit_price, l.description FROM invoice_lines l JOIN invoices i ON i.invoice_id = l.invoice_id "
+                + "WHERE i.period = ? AND i.status = 'finalized' AND i.user_id IN (" + placeholders(userIds.size()) + ") "
+                + "ORDER BY i.user_id, CASE WHEN l.line_type = 'adjustment' THEN 1 ELSE 0 END, l.line_id", rs -> {
+                    String user = rs.getString(1);
+                    String key = rs.getString(2);
+                    BigDecimal[] sum = billed.computeIfAbsent(user, u -> new HashMap<>()).computeIfAbsent(key,
+                            k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+                    sum[0] = sum[0].add(rs.getBigDecimal(3));
+                    sum[1] = sum[1].add(rs.getBigDecimal(4));
+                    // The line a key stands for: its original line, or (a key that only adjustments ever billed) the
+                    // first adjustment of it, with the type the key names and the description it adjusted.
+                    boolean adjustment = "adjustment".equals(rs.getString(5));
+                    String type = adjustment ? key.substring(0, key.indexOf('|')) : rs.getString(5);
+                    String description = rs.getString(11);
+                    if (adjustment && description.startsWith("Adjustment (") && description.contains("): ")) {
+                        description = description.substring(description.indexOf("): ") + 3);
+                    }
+                    linesOut.computeIfAbsent(user, u -> new HashMap<>()).putIfAbsent(key, new RatedLine(
+                            RatedLine.LineType.valueOf(type.toUpperCase(java.util.Locale.ROOT)), rs.getString(6), rs.getString(7),
+                            rs.getObject(8, OffsetDateTime.class).toInstant(), rs.getObject(9, OffsetDateTime.class).toInstant(),
+                            rs.getBigDecimal(4), rs.getBigDecimal(10), rs.getBigDecimal(3), description));
+                }, params.toArray());
         return billed;
     }
 
-    /** The number the next adjustment invoice of each user takes: one more than the finalized ones. */
+    /** The number the next adjustment invoice of each user takes: one more than the finalized ones (one query per chunk). */
     public Map<String, Integer> nextAdjustmentNo(String period, List<String> userIds) {
         Map<String, Integer> next = new HashMap<>();
         for (String user : userIds) {
-            Integer max = jdbc.queryForObject("SELECT MAX(adjustment_no) FROM invoices WHERE period = ? AND user_id = ? AND status = 'finalized'",
-                    Integer.class, period, user);
-            next.put(user, max == null ? 1 : max + 1);
+            next.put(user, 1);
         }
+        if (userIds.isEmpty()) {
+            return next;
+        }
+        List<Object> params = new ArrayList<>(userIds.size() + 1);
+        params.add(period);
+        params.addAll(userIds);
+        jdbc.query("SELECT user_id, MAX(adjustment_no) FROM invoices WHERE period = ? AND status = 'finalized' AND user_id IN ("
+                + placeholders(userIds.size()) + ") GROUP BY user_id", rs -> {
+                    next.put(rs.getString(1), rs.getInt(2) + 1);
+                }, params.toArray());
         return next;
+    }
+
+    private static String placeholders(int count) {
+        return String.join(", ", java.util.Collections.nCopies(count, "?"));
     }
 
     /** Freezes the period's drafts; returns how many invoices were finalized. */

@@ -4,20 +4,15 @@ package com.acme.billing.ops;
 public class JobFailedException extends RuntimeException {
 
     private final long executionId;
-    private final String failedStep;
 
     public JobFailedException(String job, long executionId, String status, String failedStep, String reason) {
         super("job " + job + " " + status.toLowerCase() + (failedStep == null ? "" : " in step " + failedStep) + ": " + reason
                 + "\n  execution " + executionId + "; after fixing the cause: jobs/billing restart " + executionId);
         this.executionId = executionId;
-        this.failedStep = failedStep;
     }
 
     public long executionId() {
         return executionId;
     }
 
-    public String failedStep() {
-        return failedStep;
-    }
 }

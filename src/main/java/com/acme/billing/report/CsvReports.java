@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
@@ -96,6 +95,6 @@ public class CsvReports {
     }
 
     private static String iso(OffsetDateTime t) {
-        return t.toInstant().atOffset(ZoneOffset.UTC).toInstant().toString();
+        return t.toInstant().toString();
     }
 }

@@ -60,11 +60,12 @@ public class SubscriptionImport {
             }
             List<String> problems = new ArrayList<>();
             for (String user : users) {
-                SubscriptionTimeline timeline = SubscriptionTimeline.of(subscriptions.changesOf(user));
+                List<SubscriptionChange> history = subscriptions.changesOf(user);
+                SubscriptionTimeline timeline = SubscriptionTimeline.of(history);
                 for (SubscriptionTimeline.Anomaly anomaly : timeline.anomalies()) {
                     problems.add(anomaly.change().source() + ": " + anomaly.change().userId() + ": " + anomaly.reason());
                 }
-                saveState(user, timeline, now);
+                saveState(user, history, timeline, now);
             }
             if (!problems.isEmpty()) {
                 status.setRollbackOnly();
@@ -74,7 +75,7 @@ public class SubscriptionImport {
         });
     }
 
-    private void saveState(String user, SubscriptionTimeline timeline, Instant now) {
+    private void saveState(String user, List<SubscriptionChange> history, SubscriptionTimeline timeline, Instant now) {
         SubscriptionState state = timeline.stateAt(now);
         String lastTier = null;
         boolean started = false;
@@ -92,7 +93,7 @@ public class SubscriptionImport {
             case NONE -> started ? "canceled" : "inactive";
         };
         String customer = null;
-        for (SubscriptionChange change : subscriptions.changesOf(user)) {
+        for (SubscriptionChange change : history) {
             if (change.stripeCustomerId() != null) {
                 customer = change.stripeCustomerId();
             }

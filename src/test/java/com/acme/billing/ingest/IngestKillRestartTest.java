@@ -2,8 +2,8 @@ package com.acme.billing.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.acme.billing.BillingApplication;
 import com.acme.billing.ingest.tools.UsageLogGenerator;
+import com.acme.billing.support.BillingProcess;
 import com.acme.billing.support.Cli;
 import com.acme.billing.support.Stores;
 import com.acme.billing.support.TestDatabase;
@@ -111,14 +111,8 @@ abstract class IngestKillRestartTest {
 
     /** Runs the ingest in its own JVM and kills it (SIGKILL) when a line on its stderr matches. */
     private static List<String> runAndKill(TestDatabase db, Predicate<String> killWhen) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Dbilling.progress-interval-ms=50", "-Dbilling.ingest.chunk-size=1000",
-                "-cp", System.getProperty("java.class.path"), BillingApplication.class.getName(), "ingest", log.toString(), "--json"));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().putAll(db.env());
-        builder.environment().put("BILLING_NOW", NOW);
-        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        Process process = builder.start();
+        Process process = BillingProcess.start(db, NOW, List.of("-Dbilling.progress-interval-ms=50", "-Dbilling.ingest.chunk-size=1000"),
+                "ingest", log.toString(), "--json");
         List<String> seen = new ArrayList<>();
         CompletableFuture<Boolean> killed = CompletableFuture.supplyAsync(() -> {
             try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {

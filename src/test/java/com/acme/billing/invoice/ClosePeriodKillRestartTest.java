@@ -2,9 +2,9 @@ package com.acme.billing.invoice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.acme.billing.BillingApplication;
 import com.acme.billing.ingest.tools.SubscriptionGenerator;
 import com.acme.billing.ingest.tools.UsageLogGenerator;
+import com.acme.billing.support.BillingProcess;
 import com.acme.billing.support.Cli;
 import com.acme.billing.support.TestDatabase;
 import java.io.BufferedReader;
@@ -12,7 +12,6 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -63,14 +62,8 @@ abstract class ClosePeriodKillRestartTest {
 
         try (TestDatabase db = TestDatabase.create(kind(), tmp.resolve("killed"))) {
             Cli cli = prepare(db);
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                    "-Dbilling.progress-interval-ms=20", "-Dbilling.rating.chunk-size=50", "-cp", System.getProperty("java.class.path"),
-                    BillingApplication.class.getName(), "close-period", "--period", "2026-10"));
-            ProcessBuilder builder = new ProcessBuilder(command);
-            builder.environment().putAll(db.env());
-            builder.environment().put("BILLING_NOW", NOW);
-            builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            Process process = builder.start();
+            Process process = BillingProcess.start(db, NOW, List.of("-Dbilling.progress-interval-ms=20", "-Dbilling.rating.chunk-size=50"),
+                    "close-period", "--period", "2026-10");
             CompletableFuture<Boolean> killed = CompletableFuture.supplyAsync(() -> {
                 try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
                     String line;
@@ -108,13 +101,8 @@ abstract class ClosePeriodKillRestartTest {
     void aSecondCloseOfTheSamePeriodWhileOneRunsIsRefused(@TempDir Path tmp) throws Exception {
         try (TestDatabase db = TestDatabase.create(kind(), tmp.resolve("home"))) {
             Cli cli = prepare(db);
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                    "-Dbilling.progress-interval-ms=20", "-Dbilling.rating.chunk-size=10", "-cp", System.getProperty("java.class.path"),
-                    BillingApplication.class.getName(), "close-period", "--period", "2026-10");
-            builder.environment().putAll(db.env());
-            builder.environment().put("BILLING_NOW", NOW);
-            builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            Process first = builder.start();
+            Process first = BillingProcess.start(db, NOW, List.of("-Dbilling.progress-interval-ms=20", "-Dbilling.rating.chunk-size=10"),
+                    "close-period", "--period", "2026-10");
             try (BufferedReader err = new BufferedReader(new InputStreamReader(first.getErrorStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = err.readLine()) != null && !PROGRESS.matcher(line).find()) {

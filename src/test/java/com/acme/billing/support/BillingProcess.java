@@ -1,0 +1,27 @@
+package com.acme.billing.support;
+
+import com.acme.billing.BillingApplication;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code jobs/billing} in a JVM of its own (stdout discarded, stderr to read), for the tests that kill it. */
+public final class BillingProcess {
+
+    private BillingProcess() {
+    }
+
+    /** @param properties {@code -Dname=value} settings, for example a short progress interval or a small chunk size */
+    public static Process start(TestDatabase db, String now, List<String> properties, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        command.addAll(properties);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BillingApplication.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(db.env());
+        builder.environment().put("BILLING_NOW", now);
+        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        return builder.start();
+    }
+}
