@@ -1,5 +1,6 @@
 package com.acme.billing.ingest;
 
+import com.acme.billing.ops.Progress;
 import com.acme.billing.catalog.CatalogRepository;
 import com.acme.billing.config.BillingPaths;
 import com.acme.billing.ops.ExecutionOwnerListener;
@@ -103,7 +104,7 @@ public class IngestJobConfig {
             @Value("${billing.progress-interval-ms:2000}") long progressMillis) {
         IngestRunRepository.RunFile file = runs.file(runFileId);
         return new UsageLogReader(Path.of(file.path()), file.format(),
-                fromLine -> new IngestProgress(file.fileName(), file.totalLines(), fromLine, System.err, progressMillis));
+                fromLine -> new Progress(file.fileName(), file.totalLines(), fromLine, System.err, progressMillis));
     }
 
     @Bean

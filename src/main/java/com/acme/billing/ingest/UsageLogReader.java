@@ -1,5 +1,6 @@
 package com.acme.billing.ingest;
 
+import com.acme.billing.ops.Progress;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,18 +19,18 @@ public class UsageLogReader implements ItemStreamReader<UsageLine> {
 
     private final Path file;
     private final UsageFileFormat format;
-    private final IngestProgressFactory progressFactory;
+    private final ProgressFactory progressFactory;
     private BufferedReader reader;
     private int[] columns;
     private long lineNo;
-    private IngestProgress progress;
+    private Progress progress;
 
     /** Creates the progress printer once the restart line is known. */
-    public interface IngestProgressFactory {
-        IngestProgress start(long fromLine);
+    public interface ProgressFactory {
+        Progress start(long fromLine);
     }
 
-    public UsageLogReader(Path file, UsageFileFormat format, IngestProgressFactory progressFactory) {
+    public UsageLogReader(Path file, UsageFileFormat format, ProgressFactory progressFactory) {
         this.file = file;
         this.format = format;
         this.progressFactory = progressFactory;

@@ -89,7 +89,7 @@ public class ClosePeriodJobConfig {
             invoices.markRated(period, catalog.version());
         }
         long total = invoices.ratingUsers(period);
-        var progress = new com.acme.billing.ingest.IngestProgress("rating " + period + " (users)", total, 0, System.err, progressMillis);
+        var progress = new com.acme.billing.ops.Progress("rating " + period + " (users)", total, 0, System.err, progressMillis);
         long[] done = {0};
         return chunk -> {
             List<? extends RatedUser> users = chunk.getItems();
