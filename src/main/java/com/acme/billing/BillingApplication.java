@@ -32,8 +32,16 @@ public class BillingApplication {
     public static int run(Map<String, String> env, PrintStream out, PrintStream err, String... args) {
         // Spring Batch stamps executions with local date-times: keep them in UTC, like everything else.
         java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
+        // stripe-java speaks through HttpURLConnection, which by default sends a POST a second time on its
+        // own when a connection drops: a request our rate limiter never saw. Our retries (counted, with
+        // backoff and the idempotency key) are the only ones. More kept-alive connections for the workers.
+        System.setProperty("sun.net.http.retryPost", "false");
+        System.setProperty("http.maxConnections", "32");
         if (args.length > 0 && args[0].equals("generate-subscriptions")) {
             return com.acme.billing.ingest.tools.SubscriptionGenerator.main(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
+        if (args.length > 0 && args[0].equals("fake-stripe")) {
+            return com.acme.billing.stripe.fake.FakeStripe.main(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
         }
         if (args.length > 0 && args[0].equals("generate-usage")) {
             return UsageLogGenerator.main(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);

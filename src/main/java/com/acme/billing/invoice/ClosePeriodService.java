@@ -13,7 +13,6 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
 /** {@code close-period [--dry-run]} and {@code finalize}: checks, then the jobs; the dry run rates in memory and writes nothing. */
@@ -31,13 +30,12 @@ public class ClosePeriodService {
     private final JobRunner jobRunner;
     private final Job closeJob;
     private final Job finalizeJob;
-    private final JdbcTemplate jdbc;
     private final Clock clock;
     private final PeriodCatalog periodCatalog;
 
     public ClosePeriodService(PeriodCatalog periodCatalog, CatalogRepository catalogs, InvoiceRepository invoices, RatingInputs inputs, InvoicePlanner planner,
             JobRunner jobRunner, @Qualifier("closePeriodJob") Job closeJob, @Qualifier("finalizePeriodJob") Job finalizeJob,
-            JdbcTemplate jdbc, Clock clock) {
+            Clock clock) {
         this.periodCatalog = periodCatalog;
         this.catalogs = catalogs;
         this.invoices = invoices;
@@ -46,7 +44,6 @@ public class ClosePeriodService {
         this.jobRunner = jobRunner;
         this.closeJob = closeJob;
         this.finalizeJob = finalizeJob;
-        this.jdbc = jdbc;
         this.clock = clock;
     }
 
@@ -73,7 +70,7 @@ public class ClosePeriodService {
         }
         JobExecution execution = jobRunner.start(closeJob, new JobParametersBuilder()
                 .addString("period", period.toString())
-                .addLong("run", completedRuns(ClosePeriodJobConfig.JOB_NAME, period.toString()) + 1)
+                .addLong("run", jobRunner.nextRun(ClosePeriodJobConfig.JOB_NAME, period.toString()))
                 .toJobParameters());
         InvoiceRepository.Totals totals = invoices.totals(period.toString());
         return new Outcome(period.toString(), totals.invoices(), totals.lines(),
@@ -95,20 +92,12 @@ public class ClosePeriodService {
         }
         JobExecution execution = jobRunner.start(finalizeJob, new JobParametersBuilder()
                 .addString("period", period.toString())
-                .addLong("run", completedRuns(FinalizePeriodJobConfig.JOB_NAME, period.toString()) + 1)
+                .addLong("run", jobRunner.nextRun(FinalizePeriodJobConfig.JOB_NAME, period.toString()))
                 .toJobParameters());
         InvoiceRepository.Totals totals = invoices.totals(period.toString());
         var catalog = catalogFor(period.toString()).catalog();
         return new Outcome(period.toString(), totals.invoices(), totals.lines(),
                 totals.total().setScale(catalog.minorDigits(), java.math.RoundingMode.UNNECESSARY), catalog.currency(), execution.getId(), List.of());
-    }
-
-    private long completedRuns(String job, String period) {
-        return jdbc.queryForObject("SELECT COUNT(DISTINCT i.JOB_INSTANCE_ID) FROM BATCH_JOB_INSTANCE i "
-                + "JOIN BATCH_JOB_EXECUTION e ON e.JOB_INSTANCE_ID = i.JOB_INSTANCE_ID "
-                + "JOIN BATCH_JOB_EXECUTION_PARAMS p ON p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID "
-                + "WHERE i.JOB_NAME = ? AND e.STATUS IN ('COMPLETED', 'ABANDONED') AND p.PARAMETER_NAME = 'period' AND p.PARAMETER_VALUE = ?",
-                Long.class, job, period);
     }
 
     private static BillingPeriod parse(String text) {

@@ -8,6 +8,7 @@ import com.acme.billing.report.CsvReports;
 import com.acme.billing.ingest.IngestJobConfig;
 import com.acme.billing.ingest.IngestService;
 import com.acme.billing.ingest.UsageReport;
+import com.acme.billing.stripe.PushStripeService;
 import com.acme.billing.subscription.SubscriptionImport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,8 @@ import org.springframework.stereotype.Component;
 public class BillingCommands {
 
     public static final Set<String> COMMANDS = Set.of("demo", "import-catalog", "import-subscriptions", "ingest", "close-period",
-            "finalize", "push-stripe", "reports", "usage", "nightly", "executions", "restart", "stop", "abandon", "serve", "alerts");
+            "finalize", "push-stripe", "reports", "usage", "nightly", "executions", "restart", "stop", "abandon", "serve", "alerts",
+            "push-status");
 
     public static final String USAGE = """
             usage: jobs/billing COMMAND [options] [--json]
@@ -39,13 +41,14 @@ public class BillingCommands {
               close-period --period YYYY-MM [--dry-run]   rate the period: draft invoices (adjustments once finalized)
               finalize --period YYYY-MM             freeze the period's drafts
               reports --period YYYY-MM [--out DIR]  invoice-lines.csv and usage-summary.csv
-              push-stripe, nightly, serve, alerts: not built yet
+              push-stripe --period YYYY-MM [--dry-run]    send finalized lines to Stripe (STRIPE_API_KEY); --dry-run prints the requests
+              push-status --period YYYY-MM          lines at Stripe, refused (with Stripe's message) and still to send
+              nightly: not built yet
             settings: --home DIR (BILLING_HOME), --db-url URL (BILLING_DB_URL), --db-user, --db-password, --now INSTANT (BILLING_NOW)
             exit codes: 0 ok, 1 a job failed (restart it), 2 bad invocation or unusable input (nothing written)""";
 
     /** Commands of SPEC 1 that later issues build; they refuse clearly instead of pretending. */
     private static final Map<String, String> NOT_YET = Map.of(
-            "push-stripe", "the Stripe push (issue 5)",
             "serve", "webhooks (issue 5)",
             "alerts", "alerts (issue 5)",
             "nightly", "the nightly job (issue 6)");
@@ -60,11 +63,13 @@ public class BillingCommands {
     private final EventStore eventStore;
     private final ClosePeriodService close;
     private final CsvReports csvReports;
+    private final PushStripeService push;
 
     public BillingCommands(CatalogImport catalogImport, SubscriptionImport subscriptionImport, IngestService ingest,
             UsageReport usageReport, Operations operations, BillingPaths paths,
             @Value("${billing.sample-data:sample-data}") String sampleData, EventStore eventStore, ClosePeriodService close,
-            CsvReports csvReports) {
+            CsvReports csvReports, PushStripeService push) {
+        this.push = push;
         this.eventStore = eventStore;
         this.close = close;
         this.csvReports = csvReports;
@@ -102,6 +107,8 @@ public class BillingCommands {
                 case "close-period" -> closePeriod(cli, console);
                 case "finalize" -> finalizePeriod(cli, console);
                 case "reports" -> reports(cli, console);
+                case "push-stripe" -> pushStripe(cli, console);
+                case "push-status" -> pushStatus(cli, console);
                 default -> console.fail(2, cli.command() + " is not available yet: it arrives with " + NOT_YET.get(cli.command()), null);
             };
         } catch (JobFailedException e) {
@@ -287,6 +294,77 @@ public class BillingCommands {
         json.put("period", period);
         json.put("dir", dir.toString());
         json.put("files", files.stream().map(f -> (Object) f.getFileName().toString()).toList());
+        return console.done(json);
+    }
+
+    private int pushStripe(CliArgs cli, Console console) {
+        if (cli.has("dry-run")) {
+            PushStripeService.Outcome outcome = push.dryRun(cli.required("period"));
+            console.say("push-stripe %s --dry-run: would send %d requests for %d lines (%d already at Stripe); nothing sent",
+                    outcome.period(), outcome.requests().size(), outcome.pending() + outcome.failed(), outcome.alreadyPushed());
+            int shown = 0;
+            for (String request : outcome.requests()) {
+                if (shown++ == 20 && !cli.has("json")) {
+                    console.say("  ... %d more (all of them with --json)", outcome.requests().size() - 20);
+                    break;
+                }
+                console.say("  %s", request);
+            }
+            Map<String, Object> json = pushJson(outcome);
+            json.put("dry_run", true);
+            json.put("requests", new ArrayList<Object>(outcome.requests()));
+            return console.done(json);
+        }
+        String period = push.checkedPeriod(cli.required("period"));
+        long before = push.pushedNow(period);
+        PushStripeService.Outcome outcome;
+        try {
+            outcome = push.push(period, before);
+        } catch (JobFailedException e) {
+            PushStripeService.Outcome partial = push.outcome(period, before, e.executionId());
+            console.say("push-stripe %s: %d lines pushed, %d already at Stripe, %d refused, %d not sent", period, partial.pushed(),
+                    partial.alreadyPushed(), partial.failed(), partial.pending());
+            printFailed(period, console);
+            return console.fail(1, e.getMessage(), e.executionId(), pushJson(partial));
+        }
+        console.say("push-stripe %s: %d lines pushed, %d already at Stripe, %d refused; execution %d", period, outcome.pushed(),
+                outcome.alreadyPushed(), outcome.failed(), outcome.executionId());
+        return console.done(pushJson(outcome));
+    }
+
+    private static Map<String, Object> pushJson(PushStripeService.Outcome outcome) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("period", outcome.period());
+        json.put("pushed", outcome.pushed());
+        json.put("already_pushed", outcome.alreadyPushed());
+        json.put("failed", outcome.failed());
+        json.put("pending", outcome.pending());
+        json.put("execution_id", outcome.executionId());
+        return json;
+    }
+
+    private void printFailed(String period, Console console) {
+        var failed = push.failed(period);
+        failed.stream().limit(20).forEach(f -> console.say("  refused %s (%s): %s", f.lineId(), f.userId(), f.error()));
+        if (failed.size() > 20) {
+            console.say("  ... %d more refused lines: jobs/billing push-status --period %s --json", failed.size() - 20, period);
+        }
+    }
+
+    private int pushStatus(CliArgs cli, Console console) {
+        String period = push.checkedPeriod(cli.required("period"));
+        var status = push.status(period);
+        console.say("push-status %s: %d lines for Stripe: %d pushed, %d refused, %d not sent yet", period, status.lines(), status.pushed(),
+                status.failed(), status.pending());
+        printFailed(period, console);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("period", period);
+        json.put("lines", status.lines());
+        json.put("pushed", status.pushed());
+        json.put("failed", status.failed());
+        json.put("pending", status.pending());
+        json.put("refused", push.failed(period).stream().map(f -> (Object) Map.of("line_id", f.lineId(), "user_id", f.userId(),
+                "error", f.error(), "at", f.at().toString())).toList());
         return console.done(json);
     }
 

@@ -46,6 +46,11 @@ public final class Console {
 
     /** Prints an error to stderr and, with --json, {@code {"error":…,"execution_id":N}} to stdout. */
     public int fail(int exitCode, String message, Long executionId) {
+        return fail(exitCode, message, executionId, Map.of());
+    }
+
+    /** As {@link #fail(int, String, Long)}, with more keys in the JSON line (counts of what was done before the failure). */
+    public int fail(int exitCode, String message, Long executionId, Map<String, Object> more) {
         err.println("billing: " + message);
         if (json) {
             Map<String, Object> result = new LinkedHashMap<>();
@@ -53,6 +58,7 @@ public final class Console {
             if (executionId != null) {
                 result.put("execution_id", executionId);
             }
+            result.putAll(more);
             out.println(Json.write(result));
         }
         return exitCode;

@@ -7,6 +7,7 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /** Starts and restarts jobs through {@link JobOperator}, turning an unsuccessful end into {@link JobFailedException}. */
@@ -14,9 +15,24 @@ import org.springframework.stereotype.Component;
 public class JobRunner {
 
     private final JobOperator jobOperator;
+    private final JdbcTemplate jdbc;
 
-    public JobRunner(JobOperator jobOperator) {
+    public JobRunner(JobOperator jobOperator, JdbcTemplate jdbc) {
         this.jobOperator = jobOperator;
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * The {@code run} parameter of a period job: the number of its completed (or abandoned) runs for
+     * the period plus one. Two runs started together get the same job instance, so Spring Batch
+     * refuses the second; a run after a failed one is the same instance too, and resumes it.
+     */
+    public long nextRun(String job, String period) {
+        return jdbc.queryForObject("SELECT COUNT(DISTINCT i.JOB_INSTANCE_ID) FROM BATCH_JOB_INSTANCE i "
+                + "JOIN BATCH_JOB_EXECUTION e ON e.JOB_INSTANCE_ID = i.JOB_INSTANCE_ID "
+                + "JOIN BATCH_JOB_EXECUTION_PARAMS p ON p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID "
+                + "WHERE i.JOB_NAME = ? AND e.STATUS IN ('COMPLETED', 'ABANDONED') AND p.PARAMETER_NAME = 'period' AND p.PARAMETER_VALUE = ?",
+                Long.class, job, period) + 1;
     }
 
     public JobExecution start(Job job, JobParameters parameters) {

@@ -1,0 +1,117 @@
+package com.acme.billing.stripe;
+
+import com.acme.billing.invoice.InvoiceRepository;
+import com.acme.billing.ops.BadInvocationException;
+import com.acme.billing.ops.JobRunner;
+import com.acme.billing.period.BillingPeriod;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.stereotype.Service;
+
+/**
+ * {@code push-stripe --period P [--dry-run]} and {@code push-status}. The job parameters are the
+ * period and the run number only: the API key stays out of the job repository.
+ */
+@Service
+public class PushStripeService {
+
+    /** @param pushed lines this run sent; {@code alreadyPushed} lines Stripe held before it */
+    public record Outcome(String period, long pushed, long alreadyPushed, long failed, long pending, Long executionId,
+            List<String> requests) {
+    }
+
+    private final PushRepository pushes;
+    private final InvoiceRepository invoices;
+    private final StripeSettings settings;
+    private final JobRunner jobRunner;
+    private final Job pushJob;
+
+    public PushStripeService(PushRepository pushes, InvoiceRepository invoices, StripeSettings settings, JobRunner jobRunner,
+            @Qualifier("pushToStripeJob") Job pushJob) {
+        this.pushes = pushes;
+        this.invoices = invoices;
+        this.settings = settings;
+        this.jobRunner = jobRunner;
+        this.pushJob = pushJob;
+    }
+
+    /** Refuses a period that has nothing final to push; returns the canonical period. */
+    public String checkedPeriod(String text) {
+        String period;
+        try {
+            period = BillingPeriod.parse(text).toString();
+        } catch (IllegalArgumentException e) {
+            throw new BadInvocationException(e.getMessage());
+        }
+        boolean finalized = invoices.period(period).map(InvoiceRepository.PeriodState::finalized).orElse(false);
+        if (!finalized) {
+            throw new BadInvocationException("period " + period + " is not finalized: only finalized invoices go to Stripe "
+                    + "(close-period, then finalize --period " + period + ")");
+        }
+        return period;
+    }
+
+    /** Runs the push job for a checked period; {@code pushedBefore} is {@link #pushedNow} taken before, for the counts. */
+    public Outcome push(String period, long pushedBefore) {
+        if (!settings.hasKey()) {
+            throw new BadInvocationException("STRIPE_API_KEY is not set (push-stripe --dry-run shows what would be sent without it)");
+        }
+        JobExecution execution = jobRunner.start(pushJob, new JobParametersBuilder()
+                .addString("period", period)
+                .addLong("run", jobRunner.nextRun(PushStripeJobConfig.JOB_NAME, period))
+                .toJobParameters());
+        return outcome(period, pushedBefore, execution.getId());
+    }
+
+    /** Counts after a run (also after a failed one) that started with {@code pushedBefore} lines at Stripe. */
+    public Outcome outcome(String period, long pushedBefore, Long executionId) {
+        PushRepository.Status status = pushes.status(period);
+        return new Outcome(period, status.pushed() - pushedBefore, pushedBefore, status.failed(), status.pending(), executionId, List.of());
+    }
+
+    public long pushedNow(String period) {
+        return pushes.status(period).pushed();
+    }
+
+    /** The requests a push would send now, in the order it would send them; nothing is sent or written. */
+    public Outcome dryRun(String text) {
+        String period = checkedPeriod(text);
+        List<PushLine> lines = pushes.pending(period);
+        Set<String> users = new LinkedHashSet<>();
+        lines.forEach(l -> users.add(l.userId()));
+        Map<String, String> customers = pushes.customersOf(users);
+        List<String> requests = new ArrayList<>();
+        Set<String> customerAsked = new LinkedHashSet<>();
+        for (PushLine line : lines) {
+            String customer = customers.get(line.userId());
+            if (customer == null) {
+                if (customerAsked.add(line.userId())) {
+                    requests.add("POST /v1/customers Idempotency-Key: " + StripeGateway.customerIdempotencyKey(line.userId())
+                            + " name=" + line.userId() + " metadata[user_id]=" + line.userId());
+                }
+                customer = "(new customer of " + line.userId() + ")";
+            }
+            requests.add("POST /v1/invoiceitems Idempotency-Key: " + line.lineId() + " customer=" + customer + " amount=" + line.amountMinor()
+                    + " currency=" + line.currency().toLowerCase(java.util.Locale.ROOT) + " period[start]=" + line.periodStart().getEpochSecond()
+                    + " period[end]=" + line.periodEnd().getEpochSecond() + " metadata[invoice_id]=" + line.invoiceId()
+                    + " metadata[user_id]=" + line.userId() + " metadata[period]=" + line.period() + " description=\"" + line.description() + "\"");
+        }
+        PushRepository.Status status = pushes.status(period);
+        return new Outcome(period, 0, status.pushed(), status.failed(), status.pending(), null, requests);
+    }
+
+    public PushRepository.Status status(String text) {
+        return pushes.status(checkedPeriod(text));
+    }
+
+    public List<PushRepository.FailedLine> failed(String period) {
+        return pushes.failed(period);
+    }
+}

@@ -1,0 +1,425 @@
+package com.acme.billing.stripe.fake;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A local stand-in for Stripe's API over real HTTP on 127.0.0.1, for the tests and the push
+ * benchmark. Where it matters it behaves like Stripe: {@code POST /v1/customers} and
+ * {@code POST /v1/invoiceitems} with form bodies and a Bearer key; an {@code Idempotency-Key} reused
+ * with the same parameters returns the first response, reused with other parameters is an
+ * {@code idempotency_error}, and used while its first request still runs is a 409; an invoice item
+ * for a customer it does not know is a 400. It records every request (arrival time, key, parameters)
+ * and counts what it created.
+ *
+ * <p>Faults, at the given rates: 500 and 429 before anything is done; slow answers; dropped
+ * connections after the object was created (the answer is lost, the hardest case for the client).
+ * Injected faults are not stored under the idempotency key: like Stripe, a request that did not
+ * start executing can be retried with the same key.
+ */
+public final class FakeStripe implements AutoCloseable {
+
+    /** One request as it arrived. */
+    public record Request(long arrivalNanos, String method, String path, String idempotencyKey, SortedMap<String, String> params,
+            int status) {
+    }
+
+    private record Stored(String signature, int status, String body) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, Stored> idempotent = new HashMap<>();
+    private final Set<String> inProgress = new HashSet<>();
+    private final Set<String> customers = ConcurrentHashMap.newKeySet();
+    private final Set<String> refusedUsers = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> itemsPerLine = new ConcurrentHashMap<>();
+    private final Map<String, Long> amountPerLine = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong customersCreated = new AtomicLong();
+    private final AtomicLong itemsCreated = new AtomicLong();
+    private final Random random;
+    private volatile boolean acceptAnyCustomer;
+    private volatile long latencyMillis;
+    private volatile double serverErrorRate;
+    private volatile double rateLimitRate;
+    private volatile double dropRate;
+    private volatile double slowRate;
+    private volatile long slowMillis;
+
+    private FakeStripe(int port, long seed) throws IOException {
+        this.random = new Random(seed);
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 512);
+        this.executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fake-stripe");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** Starts on a free port. */
+    public static FakeStripe start() throws IOException {
+        return start(0, 42);
+    }
+
+    public static FakeStripe start(int port, long seed) throws IOException {
+        return new FakeStripe(port, seed);
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public FakeStripe latency(long millis) {
+        this.latencyMillis = millis;
+        return this;
+    }
+
+    /** Fractions of requests answered 500, answered 429, and whose connection is dropped after the work was done. */
+    public FakeStripe faults(double serverErrors, double rateLimited, double dropped) {
+        this.serverErrorRate = serverErrors;
+        this.rateLimitRate = rateLimited;
+        this.dropRate = dropped;
+        return this;
+    }
+
+    /** A fraction of requests that take {@code millis} longer (longer than the client's read timeout, to test timeouts). */
+    public FakeStripe slow(double rate, long millis) {
+        this.slowRate = rate;
+        this.slowMillis = millis;
+        return this;
+    }
+
+    public FakeStripe knownCustomer(String customerId) {
+        customers.add(customerId);
+        return this;
+    }
+
+    public FakeStripe acceptAnyCustomer(boolean accept) {
+        this.acceptAnyCustomer = accept;
+        return this;
+    }
+
+    /** Customer creation for this user (metadata user_id) is refused with a 400, until {@link #stopRefusing}. */
+    public FakeStripe refuseCustomerOf(String userId) {
+        refusedUsers.add(userId);
+        return this;
+    }
+
+    public FakeStripe stopRefusing() {
+        refusedUsers.clear();
+        return this;
+    }
+
+    public List<Request> requests() {
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
+    }
+
+    public long customersCreated() {
+        return customersCreated.get();
+    }
+
+    public long itemsCreated() {
+        return itemsCreated.get();
+    }
+
+    /** How many invoice items exist per {@code metadata[line_id]}: exactly once means every value is 1. */
+    public Map<String, Integer> itemsPerLine() {
+        return Map.copyOf(itemsPerLine);
+    }
+
+    /** The amount (minor units) of the item of each line. */
+    public Map<String, Long> amountPerLine() {
+        return Map.copyOf(amountPerLine);
+    }
+
+    /** The most requests that arrived within any one second. */
+    public int maxRequestsInAnySecond() {
+        long[] times = requests().stream().mapToLong(Request::arrivalNanos).sorted().toArray();
+        int max = 0;
+        int start = 0;
+        for (int end = 0; end < times.length; end++) {
+            while (times[end] - times[start] >= 1_000_000_000L) {
+                start++;
+            }
+            max = Math.max(max, end - start + 1);
+        }
+        return max;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        long arrival = System.nanoTime();
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            String path = exchange.getRequestURI().getPath();
+            if (method.equals("GET") && path.equals("/_fake/stats")) {
+                respond(exchange, 200, stats());
+                return;
+            }
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            SortedMap<String, String> params = form(body);
+            String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+            int status = serve(exchange, method, path, key, params);
+            requests.add(new Request(arrival, method, path, key, params, status));
+        }
+    }
+
+    /** Answers one API request; returns the status sent (0 when the connection was dropped). */
+    private int serve(HttpExchange exchange, String method, String path, String key, SortedMap<String, String> params) throws IOException {
+        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        if (auth == null || !auth.startsWith("Bearer sk_")) {
+            return respond(exchange, 401, error("invalid_request_error", null, "Invalid API Key provided"));
+        }
+        if (!method.equals("POST") || !(path.equals("/v1/customers") || path.equals("/v1/invoiceitems"))) {
+            return respond(exchange, 404, error("invalid_request_error", "resource_missing", "Unrecognized request URL (" + method + ": " + path + ")"));
+        }
+        double dice;
+        synchronized (random) {
+            dice = random.nextDouble();
+        }
+        if (dice < serverErrorRate) {
+            return respond(exchange, 500, error("api_error", null, "fake Stripe: injected server error"));
+        }
+        if (dice < serverErrorRate + rateLimitRate) {
+            return respond(exchange, 429, error("invalid_request_error", "rate_limit", "fake Stripe: too many requests hit the API too quickly"));
+        }
+        boolean drop = dice < serverErrorRate + rateLimitRate + dropRate;
+        boolean slow = !drop && dice < serverErrorRate + rateLimitRate + dropRate + slowRate;
+        pause(latencyMillis + (slow ? slowMillis : 0));
+        Stored answer = execute(path, key, params);
+        if (drop) {
+            // Close without a response: the object exists, the client never hears of it.
+            exchange.getResponseBody().close();
+            return 0;
+        }
+        return respond(exchange, answer.status(), answer.body());
+    }
+
+    private Stored execute(String path, String key, SortedMap<String, String> params) {
+        String signature = path + " " + params;
+        if (key != null) {
+            synchronized (idempotent) {
+                Stored first = idempotent.get(key);
+                if (first != null) {
+                    if (!first.signature().equals(signature)) {
+                        return new Stored(signature, 400, error("idempotency_error", null, "Keys for idempotent requests can only be used "
+                                + "with the same parameters they were first used with. Try using a key other than '" + key
+                                + "' if you meant to execute a different request."));
+                    }
+                    return first;
+                }
+                if (!inProgress.add(key)) {
+                    return new Stored(signature, 409, error("idempotency_error", "idempotency_key_in_use", "There is currently another "
+                            + "in-progress request using this Stripe token (probably the same idempotency key)."));
+                }
+            }
+        }
+        try {
+            Stored result = path.equals("/v1/customers") ? createCustomer(signature, params) : createItem(signature, params);
+            if (key != null && result.status() == 200) {
+                synchronized (idempotent) {
+                    idempotent.put(key, result);
+                }
+            }
+            return result;
+        } finally {
+            if (key != null) {
+                synchronized (idempotent) {
+                    inProgress.remove(key);
+                }
+            }
+        }
+    }
+
+    private Stored createCustomer(String signature, SortedMap<String, String> params) {
+        String user = params.get("metadata[user_id]");
+        if (user != null && refusedUsers.contains(user)) {
+            return new Stored(signature, 400, error("invalid_request_error", "customer_refused", "fake Stripe refuses a customer for user " + user));
+        }
+        String id = "cus_fake" + ids.incrementAndGet();
+        customers.add(id);
+        customersCreated.incrementAndGet();
+        return new Stored(signature, 200, "{\"id\":\"" + id + "\",\"object\":\"customer\",\"name\":" + quote(params.get("name"))
+                + ",\"metadata\":" + metadata(params) + "}");
+    }
+
+    private Stored createItem(String signature, SortedMap<String, String> params) {
+        String customer = params.get("customer");
+        if (customer == null || !(acceptAnyCustomer || customers.contains(customer))) {
+            return new Stored(signature, 400, error("invalid_request_error", "resource_missing", "No such customer: '" + customer + "'"));
+        }
+        long amount;
+        try {
+            amount = Long.parseLong(params.getOrDefault("amount", ""));
+        } catch (NumberFormatException e) {
+            return new Stored(signature, 400, error("invalid_request_error", "parameter_invalid_integer", "Invalid integer: " + params.get("amount")));
+        }
+        String id = "ii_fake" + ids.incrementAndGet();
+        itemsCreated.incrementAndGet();
+        String line = params.get("metadata[line_id]");
+        if (line != null) {
+            itemsPerLine.merge(line, 1, Integer::sum);
+            amountPerLine.put(line, amount);
+        }
+        return new Stored(signature, 200, "{\"id\":\"" + id + "\",\"object\":\"invoiceitem\",\"amount\":" + amount + ",\"currency\":"
+                + quote(params.get("currency")) + ",\"customer\":" + quote(customer) + ",\"description\":" + quote(params.get("description"))
+                + ",\"metadata\":" + metadata(params) + "}");
+    }
+
+    private String stats() {
+        return "{\"requests\":" + requests.size() + ",\"customers_created\":" + customersCreated.get() + ",\"items_created\":"
+                + itemsCreated.get() + ",\"lines_with_more_than_one_item\":" + itemsPerLine.values().stream().filter(n -> n > 1).count()
+                + ",\"max_requests_in_any_second\":" + maxRequestsInAnySecond() + ",\"first_to_last_request_seconds\":" + span() + "}";
+    }
+
+    private double span() {
+        List<Request> all = requests();
+        if (all.size() < 2) {
+            return 0;
+        }
+        long first = all.stream().mapToLong(Request::arrivalNanos).min().orElse(0);
+        long last = all.stream().mapToLong(Request::arrivalNanos).max().orElse(0);
+        return Math.round((last - first) / 1e6) / 1000.0;
+    }
+
+    private static int respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("Request-Id", "req_fake");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+        return status;
+    }
+
+    private static SortedMap<String, String> form(String body) {
+        SortedMap<String, String> params = new TreeMap<>();
+        if (body.isEmpty()) {
+            return params;
+        }
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            params.put(name, value);
+        }
+        return params;
+    }
+
+    private static String metadata(SortedMap<String, String> params) {
+        StringBuilder json = new StringBuilder("{");
+        params.forEach((name, value) -> {
+            if (name.startsWith("metadata[") && name.endsWith("]")) {
+                if (json.length() > 1) {
+                    json.append(',');
+                }
+                json.append(quote(name.substring(9, name.length() - 1))).append(':').append(quote(value));
+            }
+        });
+        return json.append('}').toString();
+    }
+
+    private static String error(String type, String code, String message) {
+        return "{\"error\":{\"type\":" + quote(type) + (code == null ? "" : ",\"code\":" + quote(code)) + ",\"message\":" + quote(message) + "}}";
+    }
+
+    static String quote(String text) {
+        if (text == null) {
+            return "null";
+        }
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    private static void pause(long millis) {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * {@code jobs/billing fake-stripe [--port N] [--latency-ms N] [--errors 0.1] [--rate-limited 0.05] [--dropped 0.01]
+     * [--seed N]}: runs until killed; {@code GET /_fake/stats} gives the counts. Invoice items are accepted
+     * for any customer id (the benchmark's users come with imported ids).
+     */
+    public static int main(String[] args, PrintStream out, PrintStream err) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                err.println("usage: jobs/billing fake-stripe [--port N] [--latency-ms N] [--errors R] [--rate-limited R] [--dropped R] [--seed N]");
+                return 2;
+            }
+            options.put(args[i].substring(2), args[++i]);
+        }
+        try {
+            FakeStripe fake = start(Integer.parseInt(options.getOrDefault("port", "12111")), Long.parseLong(options.getOrDefault("seed", "42")));
+            fake.latency(Long.parseLong(options.getOrDefault("latency-ms", "0")))
+                    .faults(Double.parseDouble(options.getOrDefault("errors", "0")), Double.parseDouble(options.getOrDefault("rate-limited", "0")),
+                            Double.parseDouble(options.getOrDefault("dropped", "0")))
+                    .acceptAnyCustomer(true);
+            out.println("fake Stripe on " + fake.baseUrl() + " (stats: GET " + fake.baseUrl() + "/_fake/stats)");
+            out.flush();
+            Thread.currentThread().join();
+            return 0;
+        } catch (IOException | NumberFormatException e) {
+            err.println("fake-stripe: " + e.getMessage());
+            return 2;
+        } catch (InterruptedException e) {
+            return 0;
+        }
+    }
+}
