@@ -117,6 +117,10 @@ public class BillingApplication {
         fromEnv.put("STRIPE_API_BASE", "billing.stripe.api-base");
         fromEnv.put("STRIPE_WEBHOOK_SECRET", "billing.stripe.webhook-secret");
         fromEnv.put("STRIPE_MAX_REQUESTS_PER_SECOND", "billing.stripe.max-requests-per-second");
+        fromEnv.put("STRIPE_WORKERS", "billing.stripe.workers");
+        fromEnv.put("STRIPE_MAX_ATTEMPTS", "billing.stripe.max-attempts");
+        fromEnv.put("STRIPE_BACKOFF_BASE_MS", "billing.stripe.backoff-base-ms");
+        fromEnv.put("STRIPE_READ_TIMEOUT_MS", "billing.stripe.read-timeout-ms");
         fromEnv.put("BILLING_EVENT_STORE", "billing.event-store");
         fromEnv.forEach((variable, property) -> putIfPresent(settings, property, env.get(variable)));
         if (url.startsWith("jdbc:postgresql:")) {

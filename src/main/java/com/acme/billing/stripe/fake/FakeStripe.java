@@ -191,8 +191,12 @@ public final class FakeStripe implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             SortedMap<String, String> params = form(body);
             String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-            int status = serve(exchange, method, path, key, params);
-            requests.add(new Request(arrival, method, path, key, params, status));
+            int status = 0;
+            try {
+                status = serve(exchange, method, path, key, params);
+            } finally {
+                requests.add(new Request(arrival, method, path, key, params, status));
+            }
         }
     }
 
@@ -220,8 +224,8 @@ public final class FakeStripe implements AutoCloseable {
         pause(latencyMillis + (slow ? slowMillis : 0));
         Stored answer = execute(path, key, params);
         if (drop) {
-            // Close without a response: the object exists, the client never hears of it.
-            exchange.getResponseBody().close();
+            // Close without a response (closing the exchange before any header drops the connection):
+            // the object exists, the client never hears of it.
             return 0;
         }
         return respond(exchange, answer.status(), answer.body());
