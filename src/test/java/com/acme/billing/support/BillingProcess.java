@@ -14,6 +14,12 @@ public final class BillingProcess {
 
     /** @param properties {@code -Dname=value} settings, for example a short progress interval or a small chunk size */
     public static Process start(TestDatabase db, String now, List<String> properties, String... args) throws IOException {
+        return start(db, now, java.util.Map.of(), properties, args);
+    }
+
+    /** @param env more environment (STRIPE_API_BASE, ...) */
+    public static Process start(TestDatabase db, String now, java.util.Map<String, String> env, List<String> properties, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
         command.addAll(properties);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BillingApplication.class.getName()));
@@ -21,6 +27,7 @@ public final class BillingProcess {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(db.env());
         builder.environment().put("BILLING_NOW", now);
+        builder.environment().putAll(env);
         builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         return builder.start();
     }
