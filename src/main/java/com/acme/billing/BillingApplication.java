@@ -76,6 +76,9 @@ public class BillingApplication {
             }
         }
         SpringApplication application = new SpringApplication(BillingApplication.class);
+        // Only serve listens on a port; every other command is a plain batch process.
+        application.setWebApplicationType(cli.command().equals("serve") ? org.springframework.boot.WebApplicationType.SERVLET
+                : org.springframework.boot.WebApplicationType.NONE);
         application.setAddCommandLineProperties(false);
         application.addInitializers(context -> context.getEnvironment().getPropertySources()
                 .addFirst(new MapPropertySource("billing-cli-and-env", settings)));
@@ -112,6 +115,13 @@ public class BillingApplication {
                 // The demo replays October 2026 as seen early in November, so its output never changes.
                 cli.command().equals("demo") ? "2026-11-04T02:00:00Z" : null));
         putIfPresent(settings, "billing.sample-data", env.get("BILLING_SAMPLE_DATA"));
+        if (cli.command().equals("serve")) {
+            String port = first(cli.option("port"), null, "8080");
+            if (!port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535) {
+                throw new BadInvocationException("--port '" + port + "' is not a port number (0 picks a free one)");
+            }
+            settings.put("server.port", port);
+        }
         Map<String, String> fromEnv = new HashMap<>();
         fromEnv.put("STRIPE_API_KEY", "billing.stripe.api-key");
         fromEnv.put("STRIPE_API_BASE", "billing.stripe.api-base");

@@ -43,14 +43,14 @@ public class BillingCommands {
               reports --period YYYY-MM [--out DIR]  invoice-lines.csv and usage-summary.csv
               push-stripe --period YYYY-MM [--dry-run]    send finalized lines to Stripe (STRIPE_API_KEY); --dry-run prints the requests
               push-status --period YYYY-MM          lines at Stripe, refused (with Stripe's message) and still to send
+              serve [--port N]                      HTTP: POST /webhooks/stripe (STRIPE_WEBHOOK_SECRET), default port 8080
+              alerts [--since TIME]                 payment failures, cancellations, refused webhook events, job failures
               nightly: not built yet
             settings: --home DIR (BILLING_HOME), --db-url URL (BILLING_DB_URL), --db-user, --db-password, --now INSTANT (BILLING_NOW)
             exit codes: 0 ok, 1 a job failed (restart it), 2 bad invocation or unusable input (nothing written)""";
 
     /** Commands of SPEC 1 that later issues build; they refuse clearly instead of pretending. */
     private static final Map<String, String> NOT_YET = Map.of(
-            "serve", "webhooks (issue 5)",
-            "alerts", "alerts (issue 5)",
             "nightly", "the nightly job (issue 6)");
 
     private final CatalogImport catalogImport;
@@ -64,12 +64,19 @@ public class BillingCommands {
     private final ClosePeriodService close;
     private final CsvReports csvReports;
     private final PushStripeService push;
+    private final com.acme.billing.stripe.StripeWebhooks webhooks;
+    private final AlertRepository alertRepository;
+    private final org.springframework.context.ConfigurableApplicationContext context;
 
     public BillingCommands(CatalogImport catalogImport, SubscriptionImport subscriptionImport, IngestService ingest,
             UsageReport usageReport, Operations operations, BillingPaths paths,
             @Value("${billing.sample-data:sample-data}") String sampleData, EventStore eventStore, ClosePeriodService close,
-            CsvReports csvReports, PushStripeService push) {
+            CsvReports csvReports, PushStripeService push, com.acme.billing.stripe.StripeWebhooks webhooks, AlertRepository alertRepository,
+            org.springframework.context.ConfigurableApplicationContext context) {
         this.push = push;
+        this.webhooks = webhooks;
+        this.alertRepository = alertRepository;
+        this.context = context;
         this.eventStore = eventStore;
         this.close = close;
         this.csvReports = csvReports;
@@ -109,12 +116,17 @@ public class BillingCommands {
                 case "reports" -> reports(cli, console);
                 case "push-stripe" -> pushStripe(cli, console);
                 case "push-status" -> pushStatus(cli, console);
+                case "serve" -> serve(console);
+                case "alerts" -> alerts(cli, console);
                 default -> console.fail(2, cli.command() + " is not available yet: it arrives with " + NOT_YET.get(cli.command()), null);
             };
         } catch (JobFailedException e) {
             return console.fail(1, e.getMessage(), e.executionId());
         } catch (InputRefusedException | BadInvocationException e) {
             return console.fail(2, e.getMessage(), executionId);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
         } catch (RuntimeException e) {
             return console.fail(1, "failed: " + e.getMessage() + " (details in " + paths.logs().resolve("billing.log") + ")", executionId);
         }
@@ -366,6 +378,50 @@ public class BillingCommands {
         json.put("refused", push.failed(period).stream().map(f -> (Object) Map.of("line_id", f.lineId(), "user_id", f.userId(),
                 "error", f.error(), "at", f.at().toString())).toList());
         return console.done(json);
+    }
+
+    /** Runs until the process is stopped (SIGTERM, Ctrl-C): Spring closes the context, and this returns. */
+    private int serve(Console console) throws InterruptedException {
+        if (!webhooks.configured()) {
+            throw new BadInvocationException("STRIPE_WEBHOOK_SECRET is not set: serve cannot verify Stripe's events");
+        }
+        int port = ((org.springframework.boot.web.server.context.WebServerApplicationContext) context).getWebServer().getPort();
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        context.addApplicationListener((org.springframework.context.ApplicationListener<org.springframework.context.event.ContextClosedEvent>)
+                event -> closed.countDown());
+        console.say("serving on port %d: POST /webhooks/stripe (Stripe events, signatures checked); stop with Ctrl-C or SIGTERM", port);
+        console.done(Map.of("port", port));
+        closed.await();
+        return 0;
+    }
+
+    private int alerts(CliArgs cli, Console console) {
+        java.time.Instant since = null;
+        if (cli.option("since") != null) {
+            try {
+                since = java.time.Instant.parse(cli.option("since"));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new BadInvocationException("--since '" + cli.option("since") + "' is not an ISO-8601 instant such as 2026-11-01T00:00:00Z");
+            }
+        }
+        List<AlertRepository.Alert> list = alertRepository.since(since);
+        console.say("%d alert(s)%s", list.size(), since == null ? "" : " since " + since);
+        for (AlertRepository.Alert alert : list) {
+            console.say("  %6d  %-20s %-16s %-20s %s", alert.id(), alert.at(), alert.type(), alert.userId() == null ? "-" : alert.userId(),
+                    alert.message());
+        }
+        List<Object> json = new ArrayList<>();
+        for (AlertRepository.Alert alert : list) {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("id", alert.id());
+            a.put("type", alert.type());
+            a.put("user_id", alert.userId());
+            a.put("invoice_id", alert.invoiceId());
+            a.put("at", alert.at().toString());
+            a.put("message", alert.message());
+            json.add(a);
+        }
+        return console.done(Map.of("alerts", json));
     }
 
     private int executions(CliArgs cli, Console console) {

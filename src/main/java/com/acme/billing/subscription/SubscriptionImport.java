@@ -75,6 +75,28 @@ public class SubscriptionImport {
         });
     }
 
+    /**
+     * Records one change from elsewhere (a Stripe webhook) inside the caller's transaction, as an
+     * import would: refused, with nothing written, when it cannot apply to the user's history.
+     *
+     * @return the reason it was refused, or null when it was recorded (or was already known)
+     */
+    public String apply(SubscriptionChange change) {
+        List<SubscriptionChange> history = new ArrayList<>(subscriptions.changesOf(change.userId()));
+        history.add(new SubscriptionChange(change.userId(), change.effectiveAt(), change.action(), change.tier(), change.stripeCustomerId(),
+                change.trialEndsAt(), Long.MAX_VALUE, change.source()));
+        for (SubscriptionTimeline.Anomaly anomaly : SubscriptionTimeline.of(history).anomalies()) {
+            if (anomaly.change().sequence() == Long.MAX_VALUE) {
+                return anomaly.reason();
+            }
+        }
+        Instant now = clock.instant();
+        subscriptions.insertIfNew(change, now);
+        List<SubscriptionChange> stored = subscriptions.changesOf(change.userId());
+        saveState(change.userId(), stored, SubscriptionTimeline.of(stored), now);
+        return null;
+    }
+
     private void saveState(String user, List<SubscriptionChange> history, SubscriptionTimeline timeline, Instant now) {
         SubscriptionState state = timeline.stateAt(now);
         String lastTier = null;

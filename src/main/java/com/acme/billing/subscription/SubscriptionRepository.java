@@ -84,7 +84,7 @@ public class SubscriptionRepository {
 
     public void saveState(String userId, String tier, String status, String stripeCustomerId, Instant trialEndsAt,
             Instant periodStart, Instant periodEnd, Instant now) {
-        int updated = jdbc.sql("UPDATE subscriptions SET tier = ?, status = ?, stripe_customer_id = ?, trial_ends_at = ?, "
+        int updated = jdbc.sql("UPDATE subscriptions SET tier = ?, status = ?, stripe_customer_id = COALESCE(?, stripe_customer_id), trial_ends_at = ?, "
                 + "current_period_start = ?, current_period_end = ?, updated_at = ? WHERE user_id = ?")
                 .params(tier, status, stripeCustomerId, utc(trialEndsAt), utc(periodStart), utc(periodEnd), utc(now), userId)
                 .update();

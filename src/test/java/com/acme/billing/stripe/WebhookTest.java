@@ -1,0 +1,187 @@
+package com.acme.billing.stripe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.acme.billing.support.Cli;
+import com.acme.billing.support.Served;
+import com.acme.billing.support.TestDatabase;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code serve}: Stripe webhooks signed with a test secret, sent over HTTP to a billing process of its own. */
+abstract class WebhookTest {
+
+    static final String SECRET = "whsec_test_WEBHOOKSECRET_123";
+
+    @TempDir
+    Path tmp;
+
+    TestDatabase db;
+    Cli cli;
+    Served served;
+
+    abstract TestDatabase.Kind kind();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = TestDatabase.create(kind(), tmp.resolve("home"));
+        cli = db.cli().with("BILLING_NOW", "2026-11-04T00:00:00Z");
+        cli.ok("import-catalog", "sample-data/catalog.yaml");
+        Files.writeString(tmp.resolve("subs.csv"), """
+                user_id,effective_at,action,tier,stripe_customer_id
+                alice,2026-09-01T00:00:00Z,subscribe,starter,cus_A
+                bob,2026-09-01T00:00:00Z,subscribe,business,cus_B
+                """);
+        cli.ok("import-subscriptions", tmp.resolve("subs.csv").toString());
+        cli.ok("close-period", "--period", "2026-10");
+        cli.ok("finalize", "--period", "2026-10");
+        served = Served.start(db, Map.of("STRIPE_WEBHOOK_SECRET", SECRET, "BILLING_NOW", "2026-11-04T00:00:00Z"));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        served.close();
+        db.close();
+    }
+
+    static long epoch(String instant) {
+        return Instant.parse(instant).getEpochSecond();
+    }
+
+    static String subscriptionEvent(String id, String type, String created, String body) {
+        return "{\"id\":\"" + id + "\",\"object\":\"event\",\"type\":\"" + type + "\",\"created\":" + epoch(created)
+                + ",\"data\":{\"object\":" + body + "}}";
+    }
+
+    static String subscription(String user, String customer, String status, String tier, String extra) {
+        return "{\"id\":\"sub_" + user + "\",\"object\":\"subscription\",\"customer\":\"" + customer + "\",\"status\":\"" + status + "\","
+                + "\"metadata\":{\"user_id\":\"" + user + "\"},\"items\":{\"object\":\"list\",\"data\":[{\"price\":{\"id\":\"price_1\","
+                + "\"lookup_key\":\"" + tier + "\"}}]}" + extra + "}";
+    }
+
+    long count(String sql) {
+        return db.jdbc().queryForObject(sql, Long.class);
+    }
+
+    @Test
+    void anUpgradeBecomesASubscriptionChangeThatTheNextCloseRatesAndAReplayChangesNothing() throws Exception {
+        String upgrade = subscriptionEvent("evt_up1", "customer.subscription.updated", "2026-11-16T00:00:00Z",
+                subscription("alice", "cus_A", "active", "pro", ""));
+
+        HttpResponse<String> first = served.send(SECRET, upgrade);
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.body()).contains("recorded change pro for alice at 2026-11-16T00:00:00Z");
+        assertThat(db.jdbc().queryForList("SELECT action || ' ' || tier || ' ' || source FROM subscription_changes WHERE user_id = 'alice' "
+                + "ORDER BY effective_at", String.class)).containsExactly("subscribe starter subs.csv:2", "change pro stripe webhook evt_up1");
+        assertThat(count("SELECT COUNT(*) FROM webhook_events WHERE event_id = 'evt_up1'")).isEqualTo(1);
+
+        HttpResponse<String> replay = served.send(SECRET, upgrade);
+        assertThat(replay.statusCode()).isEqualTo(200);
+        assertThat(replay.body()).contains("already handled");
+        assertThat(count("SELECT COUNT(*) FROM subscription_changes")).isEqualTo(3);
+        assertThat(count("SELECT COUNT(*) FROM webhook_events")).isEqualTo(1);
+
+        // November, 30 days: starter Nov 1-16 = 29 x 15/30 = 14.50; pro Nov 16-Dec 1 = 99 x 15/30 = 49.50.
+        cli.with("BILLING_NOW", "2026-12-02T00:00:00Z").ok("close-period", "--period", "2026-11");
+        assertThat(db.jdbc().queryForList("SELECT tier || ' ' || amount FROM invoice_lines WHERE user_id = 'alice' AND period = '2026-11' "
+                + "ORDER BY period_start", String.class)).containsExactly("starter 14.500000", "pro 49.500000");
+    }
+
+    @Test
+    void aBadOrStaleSignatureIs400AndNothingIsRecorded() throws Exception {
+        String event = subscriptionEvent("evt_bad", "customer.subscription.updated", "2026-11-16T00:00:00Z",
+                subscription("alice", "cus_A", "active", "pro", ""));
+        long now = System.currentTimeMillis() / 1000;
+
+        assertThat(served.post(event, Served.signature("whsec_other", event, now)).statusCode()).isEqualTo(400);
+        assertThat(served.post(event, Served.signature(SECRET, event, now - 301)).statusCode()).isEqualTo(400);
+        assertThat(served.post(event, null).statusCode()).isEqualTo(400);
+        assertThat(served.post(event.replace("pro", "business"), Served.signature(SECRET, event, now)).statusCode()).isEqualTo(400);
+        assertThat(served.post("not json", Served.signature(SECRET, "not json", now)).statusCode()).isEqualTo(400);
+
+        assertThat(count("SELECT COUNT(*) FROM webhook_events")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM subscription_changes")).isEqualTo(2);
+        // Within the tolerance the same event is taken.
+        assertThat(served.post(event, Served.signature(SECRET, event, now - 290)).statusCode()).isEqualTo(200);
+        assertThat(count("SELECT COUNT(*) FROM webhook_events")).isEqualTo(1);
+    }
+
+    @Test
+    void aNewTrialAndACancellationAreRecordedAndTheCancellationRaisesAnAlert() throws Exception {
+        String trial = subscriptionEvent("evt_t1", "customer.subscription.created", "2026-11-05T10:00:00Z",
+                subscription("dave", "cus_D", "trialing", "pro", ",\"start_date\":" + epoch("2026-11-05T10:00:00Z") + ",\"trial_start\":"
+                        + epoch("2026-11-05T10:00:00Z") + ",\"trial_end\":" + epoch("2026-11-19T10:00:00Z")));
+        String cancel = subscriptionEvent("evt_c1", "customer.subscription.deleted", "2026-11-20T00:00:00Z",
+                subscription("bob", "cus_B", "canceled", "business", ",\"ended_at\":" + epoch("2026-11-20T00:00:00Z")));
+
+        assertThat(served.send(SECRET, trial).statusCode()).isEqualTo(200);
+        assertThat(served.send(SECRET, cancel).statusCode()).isEqualTo(200);
+
+        assertThat(db.jdbc().queryForList("SELECT user_id || ' ' || action || ' ' || tier FROM subscription_changes "
+                + "WHERE source LIKE 'stripe webhook%' ORDER BY user_id", String.class)).containsExactly("bob cancel ", "dave trial pro");
+        assertThat(db.jdbc().queryForObject("SELECT effective_at FROM subscription_changes WHERE user_id = 'dave'", java.time.OffsetDateTime.class)
+                .toInstant()).isEqualTo(Instant.parse("2026-11-05T10:00:00Z"));
+        assertThat(db.jdbc().queryForObject("SELECT trial_ends_at FROM subscription_changes WHERE user_id = 'dave'", java.time.OffsetDateTime.class)
+                .toInstant()).isEqualTo(Instant.parse("2026-11-19T10:00:00Z"));
+        assertThat(db.jdbc().queryForObject("SELECT action FROM subscription_changes WHERE user_id = 'bob' AND source = 'stripe webhook evt_c1'",
+                String.class)).isEqualTo("cancel");
+        assertThat(db.jdbc().queryForObject("SELECT customer_id FROM stripe_customers WHERE user_id = 'dave'", String.class)).isEqualTo("cus_D");
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> alerts = (List<Map<String, Object>>) cli.ok("alerts", "--json").json().get("alerts");
+        assertThat(alerts).singleElement().satisfies(a -> assertThat(a).containsEntry("type", "cancellation").containsEntry("user_id", "bob")
+                .containsEntry("at", "2026-11-20T00:00:00Z"));
+        // dave's trial (Nov 5 10:00 - Nov 19 10:00) is free; pro from Nov 19 10:00 to Dec 1: 11 d 14 h = 1,000,800 s;
+        // 99 x 1,000,800 / 2,592,000 = 38.225 -> 38.23 (half up).
+        // bob: business Nov 1 - Nov 20: 299 x 19/30 = 189.3667 -> 189.37.
+        cli.with("BILLING_NOW", "2026-12-02T00:00:00Z").ok("close-period", "--period", "2026-11");
+        assertThat(db.jdbc().queryForList("SELECT user_id || ' ' || tier || ' ' || amount FROM invoice_lines WHERE period = '2026-11' "
+                + "AND user_id IN ('bob', 'dave') ORDER BY user_id, period_start", String.class))
+                .containsExactly("bob business 189.370000", "dave pro 38.230000");
+    }
+
+    @Test
+    void paymentFailedThenPaidUpdatesOurInvoiceAndRaisesOneAlert() throws Exception {
+        String lines = "\"lines\":{\"object\":\"list\",\"data\":[{\"id\":\"il_1\",\"metadata\":{\"invoice_id\":\"INV-2026-10-alice\","
+                + "\"line_id\":\"x\"}}]}";
+        String failed = "{\"id\":\"evt_f1\",\"object\":\"event\",\"type\":\"invoice.payment_failed\",\"created\":" + epoch("2026-11-06T00:00:00Z")
+                + ",\"data\":{\"object\":{\"id\":\"in_1\",\"object\":\"invoice\",\"customer\":\"cus_A\",\"currency\":\"usd\",\"amount_due\":2900,"
+                + "\"attempt_count\":1," + lines + "}}}";
+        String paid = "{\"id\":\"evt_p1\",\"object\":\"event\",\"type\":\"invoice.paid\",\"created\":" + epoch("2026-11-08T00:00:00Z")
+                + ",\"data\":{\"object\":{\"id\":\"in_1\",\"object\":\"invoice\",\"customer\":\"cus_A\",\"currency\":\"usd\",\"amount_due\":2900,"
+                + lines + "}}}";
+
+        assertThat(served.send(SECRET, failed).statusCode()).isEqualTo(200);
+        assertThat(db.jdbc().queryForObject("SELECT status FROM invoice_payments WHERE invoice_id = 'INV-2026-10-alice'", String.class))
+                .isEqualTo("payment_failed");
+        assertThat(served.send(SECRET, failed).body()).contains("already handled");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> alerts = (List<Map<String, Object>>) cli.ok("alerts", "--json").json().get("alerts");
+        assertThat(alerts).singleElement().satisfies(a -> assertThat(a).containsEntry("type", "payment_failed").containsEntry("user_id", "alice")
+                .containsEntry("invoice_id", "INV-2026-10-alice").containsEntry("at", "2026-11-06T00:00:00Z")
+                .containsEntry("message", "payment failed for INV-2026-10-alice (Stripe invoice in_1, 29.00 USD due, attempt 1)"));
+
+        assertThat(served.send(SECRET, paid).statusCode()).isEqualTo(200);
+        assertThat(db.jdbc().queryForObject("SELECT status FROM invoice_payments WHERE invoice_id = 'INV-2026-10-alice'", String.class))
+                .isEqualTo("paid");
+        // An older failure delivered late does not undo the payment.
+        String late = failed.replace("evt_f1", "evt_f0").replace(String.valueOf(epoch("2026-11-06T00:00:00Z")), String.valueOf(epoch("2026-11-07T00:00:00Z")));
+        assertThat(served.send(SECRET, late).statusCode()).isEqualTo(200);
+        assertThat(db.jdbc().queryForObject("SELECT status FROM invoice_payments WHERE invoice_id = 'INV-2026-10-alice'", String.class))
+                .isEqualTo("paid");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> recent = (List<Map<String, Object>>) cli.ok("alerts", "--since", "2026-11-06T12:00:00Z", "--json").json()
+                .get("alerts");
+        assertThat(recent).singleElement().satisfies(a -> assertThat(a).containsEntry("type", "payment_failed")
+                .containsEntry("at", "2026-11-07T00:00:00Z"));
+    }
+}
