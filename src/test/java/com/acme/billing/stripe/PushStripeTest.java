@@ -232,6 +232,8 @@ abstract class PushStripeTest {
         List<Map<String, Object>> failedRuns = (List<Map<String, Object>>) cli.ok("executions", "--failed", "--json").json().get("executions");
         assertThat(failedRuns).anySatisfy(e -> assertThat(e).containsEntry("id", (int) executionId).containsEntry("job", "pushToStripe")
                 .containsEntry("failed_step", "checkAllPushed"));
+        assertThat(cli.ok("alerts", "--json").json().get("alerts").toString()).contains("type=job_failed")
+                .contains("job pushToStripe execution " + executionId + " failed in checkAllPushed");
         Map<String, Object> status = cli.ok("push-status", "--period", "2026-10", "--json").json();
         assertThat(status).containsEntry("pushed", 4).containsEntry("failed", 2);
 

@@ -109,6 +109,7 @@ abstract class WebhookTest {
         assertThat(served.post("not json", Served.signature(SECRET, "not json", now)).statusCode()).isEqualTo(400);
 
         assertThat(count("SELECT COUNT(*) FROM webhook_events")).isZero();
+        assertThat(Files.readString(db.home().resolve("logs/billing.log"))).doesNotContain("WEBHOOKSECRET");
         assertThat(count("SELECT COUNT(*) FROM subscription_changes")).isEqualTo(2);
         // Within the tolerance the same event is taken.
         assertThat(served.post(event, Served.signature(SECRET, event, now - 290)).statusCode()).isEqualTo(200);
