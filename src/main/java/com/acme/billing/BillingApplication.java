@@ -43,6 +43,9 @@ public class BillingApplication {
         if (args.length > 0 && args[0].equals("fake-stripe")) {
             return com.acme.billing.stripe.fake.FakeStripe.main(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
         }
+        if (args.length > 0 && args[0].equals("webhook-load")) {
+            return com.acme.billing.stripe.tools.WebhookLoad.main(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         if (args.length > 0 && args[0].equals("generate-usage")) {
             return UsageLogGenerator.main(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
         }
