@@ -484,16 +484,22 @@ public class BillingCommands {
         ClosePeriodService.Outcome finalized = close.finalizePeriod(period);
         console.say("6. finalize --period %s: %d invoices final, total %s %s", period, finalized.invoices(),
                 finalized.total().toPlainString(), finalized.currency());
+        PushStripeService.Outcome dryPush = push.dryRun(period);
+        long items = dryPush.requests().stream().filter(r -> r.startsWith("POST /v1/invoiceitems")).count();
+        console.say("7. push-stripe --period %s --dry-run: would send %d requests (%d customers to create, %d invoice items); nothing sent:",
+                period, dryPush.requests().size(), dryPush.requests().size() - items, items);
+        dryPush.requests().stream().limit(3).forEach(r -> console.say("   %s", r));
+        console.say("   ... (all of them: jobs/billing push-stripe --period %s --dry-run --json --home %s)", period, paths.home());
         Path reportDir = paths.reports().resolve(period);
         List<Path> reportFiles = csvReports.write(period, reportDir);
-        console.say("7. reports --period %s: %s", period, reportFiles.stream().map(p -> p.getFileName().toString()).toList());
+        console.say("8. reports --period %s: %s", period, reportFiles.stream().map(p -> p.getFileName().toString()).toList());
         console.say("");
         console.say("Where things are:");
         console.say("  database        %s", paths.home().resolve("db"));
         console.say("  events          %s", eventStore.describe());
         console.say("  rejected lines  %s", paths.rejects());
         console.say("  reports         %s", reportDir);
-        console.say("  (push-stripe and the PDF reports arrive with issues 5 and 6)");
+        console.say("  (the PDF reports and the nightly job arrive with issue 6)");
         console.say("Try: jobs/billing usage --period %s --home %s", period, paths.home());
         json.put("home", paths.home().toString());
         json.put("accepted", outcome.accepted());
@@ -505,6 +511,7 @@ public class BillingCommands {
         json.put("invoices", finalized.invoices());
         json.put("total", finalized.total().toPlainString());
         json.put("reports", reportDir.toString());
+        json.put("stripe_requests_dry_run", dryPush.requests().size());
         return console.done(json);
     }
 

@@ -25,7 +25,8 @@ public final class Progress {
         this.out = out;
     }
 
-    public void at(long done) {
+    /** Thread-safe: workers may report as they finish. */
+    public synchronized void at(long done) {
         long now = System.nanoTime();
         if (now - lastPrint < everyNanos) {
             return;

@@ -30,7 +30,7 @@ public class InvoiceItemWriter implements ItemWriter<PushLine> {
     private final Clock clock;
     private final Long executionId;
     private final Progress progress;
-    private long done;
+    private final java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
 
     public InvoiceItemWriter(StripeGateway gateway, PushRepository pushes, ExecutorService workers, Clock clock, Long executionId,
             Progress progress) {
@@ -69,8 +69,6 @@ public class InvoiceItemWriter implements ItemWriter<PushLine> {
             throw unavailable;
         }
         pushes.record(results, clock.instant(), executionId);
-        done += chunk.size();
-        progress.at(done);
     }
 
     private List<PushResult> pushUser(String userId, String knownCustomer, List<PushLine> lines) {
@@ -91,6 +89,7 @@ public class InvoiceItemWriter implements ItemWriter<PushLine> {
         for (PushLine line : lines) {
             StripeGateway.Answer answer = gateway.createInvoiceItem(line, customer);
             results.add(new PushResult(line, answer.id(), answer.refusal(), answer.attempts(), created));
+            progress.at(done.incrementAndGet());
         }
         return results;
     }

@@ -88,8 +88,12 @@ public class StripeGateway {
         StripeException last = null;
         for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
             try {
-                limiter.acquire();
-                return new Answer(call.send(), null, attempt);
+                RequestRateLimiter.Permit permit = limiter.acquire();
+                try {
+                    return new Answer(call.send(), null, attempt);
+                } finally {
+                    permit.done();
+                }
             } catch (StripeException e) {
                 last = e;
                 if (!retryable(e)) {

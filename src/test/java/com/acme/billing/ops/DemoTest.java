@@ -33,6 +33,11 @@ class DemoTest {
         assertThat(first.json()).containsEntry("usage_rows", rows.size())
                 .containsEntry("breaches", (int) rows.stream().filter(r -> Boolean.TRUE.equals(r.get("breached"))).count());
         assertThat(rows).hasSize(780);
+        // The push is a dry run: every finalized line with an amount, plus a customer for each user without one.
+        Map<String, Object> dry = cli.ok("push-stripe", "--period", "2026-10", "--dry-run", "--json").json();
+        assertThat(first.json()).containsEntry("stripe_requests_dry_run", ((List<?>) dry.get("requests")).size());
+        assertThat(dry).containsEntry("already_pushed", 0).containsEntry("pending", 242);
+        assertThat(first.out()).contains("push-stripe --period 2026-10 --dry-run: would send 268 requests (26 customers to create, 242 invoice items)");
 
         Cli.Result second = cli.ok("demo", "--json");
         assertThat(second.json()).containsEntry("accepted", 100_700).containsEntry("execution_id", 1);

@@ -51,7 +51,8 @@ abstract class PushKillRestartTest {
                             r -> ((java.math.BigDecimal) r.get("amount")).movePointRight(2).longValueExact()));
             assertThat(expected).hasSizeGreaterThan(1000);
 
-            Process push = BillingProcess.start(db, NOW, stripe, List.of(), "push-stripe", "--period", "2026-10");
+            // Chunks of 100 lines: several commit before the kill (a chunk is ten seconds of requests by default).
+            Process push = BillingProcess.start(db, NOW, stripe, List.of("-Dbilling.stripe.chunk-size=100"), "push-stripe", "--period", "2026-10");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (fake.itemsCreated() < 300 && push.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(20);

@@ -69,6 +69,9 @@ public final class FakeStripe implements AutoCloseable {
     private volatile long slowMillis;
 
     private FakeStripe(int port, long seed) throws IOException {
+        // The JDK server writes headers and body apart; without TCP_NODELAY, Nagle's algorithm and the
+        // client's delayed ACK hold the body back up to 40 ms, a delay that real Stripe does not add.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         this.random = new Random(seed);
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 512);
         this.executor = Executors.newCachedThreadPool(r -> {
