@@ -22,6 +22,19 @@ public class JobRunner {
         this.jdbc = jdbc;
     }
 
+    /** Executions of {@code job} not ended (starting, started, stopping): execution id -> its period parameter. */
+    public java.util.Map<Long, String> unfinished(String job) {
+        java.util.Map<Long, String> running = new java.util.TreeMap<>();
+        jdbc.query("SELECT e.JOB_EXECUTION_ID, p.PARAMETER_VALUE FROM BATCH_JOB_EXECUTION e "
+                + "JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID "
+                + "LEFT JOIN BATCH_JOB_EXECUTION_PARAMS p ON p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND p.PARAMETER_NAME = 'period' "
+                + "WHERE i.JOB_NAME = ? AND e.STATUS IN ('STARTING', 'STARTED', 'STOPPING')",
+                rs -> {
+                    running.put(rs.getLong(1), rs.getString(2));
+                }, job);
+        return running;
+    }
+
     /**
      * The {@code run} parameter of a period job: the number of its completed (or abandoned) runs for
      * the period plus one. Two runs started together get the same job instance, so Spring Batch

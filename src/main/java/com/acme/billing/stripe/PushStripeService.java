@@ -63,6 +63,14 @@ public class PushStripeService {
         if (!settings.hasKey()) {
             throw new BadInvocationException("STRIPE_API_KEY is not set (push-stripe --dry-run shows what would be sent without it)");
         }
+        // The rate limit is per process: two pushes at once (other periods) would each take the whole of it.
+        for (Map.Entry<Long, String> other : jobRunner.unfinished(PushStripeJobConfig.JOB_NAME).entrySet()) {
+            if (!period.equals(other.getValue())) {
+                throw new BadInvocationException("push-stripe of " + other.getValue() + " (execution " + other.getKey() + ") has not ended; "
+                        + "one push at a time keeps requests within STRIPE_MAX_REQUESTS_PER_SECOND. Wait for it, or if its process died, "
+                        + "jobs/billing restart " + other.getKey() + " (or abandon " + other.getKey() + ")");
+            }
+        }
         JobExecution execution = jobRunner.start(pushJob, new JobParametersBuilder()
                 .addString("period", period)
                 .addLong("run", jobRunner.nextRun(PushStripeJobConfig.JOB_NAME, period))

@@ -45,8 +45,10 @@ abstract class PushKillRestartTest {
             cli.ok("ingest", tmp.resolve("usage.csv").toString());
             cli.ok("close-period", "--period", "2026-10");
             cli.ok("finalize", "--period", "2026-10");
+            cli.ok("close-period", "--period", "2026-09");
+            cli.ok("finalize", "--period", "2026-09");
             Map<String, Long> expected = db.jdbc().queryForList("SELECT l.line_id, l.amount FROM invoice_lines l "
-                    + "JOIN invoices i ON i.invoice_id = l.invoice_id WHERE i.status = 'finalized' AND l.amount <> 0").stream()
+                    + "JOIN invoices i ON i.invoice_id = l.invoice_id WHERE i.status = 'finalized' AND l.amount <> 0 AND l.period = '2026-10'").stream()
                     .collect(Collectors.toMap(r -> (String) r.get("line_id"),
                             r -> ((java.math.BigDecimal) r.get("amount")).movePointRight(2).longValueExact()));
             assertThat(expected).hasSizeGreaterThan(1000);
@@ -71,6 +73,11 @@ abstract class PushKillRestartTest {
             List<Map<String, Object>> executions = (List<Map<String, Object>>) cli.ok("executions", "--json").json().get("executions");
             Map<String, Object> killed = executions.stream().filter(e -> e.get("job").equals("pushToStripe")).findFirst().orElseThrow();
             assertThat(killed).containsEntry("status", "STARTED");
+            // While that push has not ended, a push of another month would share the rate limit: refused.
+            Cli.Result other = cli.run("push-stripe", "--period", "2026-09");
+            assertThat(other.exit()).isEqualTo(2);
+            assertThat(other.err()).contains("push-stripe of 2026-10 (execution " + killed.get("id") + ") has not ended")
+                    .contains("jobs/billing restart " + killed.get("id"));
             cli.ok("restart", String.valueOf(killed.get("id")));
 
             assertThat(fake.amountPerLine()).isEqualTo(expected);
