@@ -126,6 +126,18 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     }
 
     @Override
+    public synchronized void dailyUsage(int month, long monthStartMicros, Consumer<DailyUsage> sink) {
+        try (Statement st = connection().createStatement();
+                ResultSet rs = st.executeQuery(EventClassification.DAILY_USAGE.formatted(monthStartMicros, month))) {
+            while (rs.next()) {
+                sink.accept(new DailyUsage(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4)));
+            }
+        } catch (SQLException e) {
+            throw new EventStoreException("daily usage of " + month, e);
+        }
+    }
+
+    @Override
     public synchronized void usageBySegment(int month, Path segmentsCsv, Consumer<SegmentUsageRow> sink) {
         try (Statement st = connection().createStatement()) {
             st.execute("DROP TABLE IF EXISTS segment_bounds");

@@ -115,6 +115,14 @@ final class EventClassification {
             GROUP BY e.user_id, s.seg_no, e.metric
             """;
 
+    /** Day of the month from microseconds: FLOOR of a decimal division works alike in DuckDB and PostgreSQL. */
+    static final String DAILY_USAGE = """
+            SELECT user_id, metric, CAST(FLOOR((ts_us - %d) / 86400000000.0) AS INTEGER) + 1 AS day_of_month, SUM(quantity)
+            FROM usage_events WHERE month = %d
+            GROUP BY user_id, metric, day_of_month
+            ORDER BY user_id, metric, day_of_month
+            """;
+
     static String monthsOfSql(Collection<Long> fileIds) {
         return "SELECT DISTINCT month FROM usage_events WHERE file_id IN (" + join(fileIds) + ") ORDER BY month";
     }

@@ -46,6 +46,15 @@ public interface EventStore {
     record SegmentUsageRow(String userId, Integer segNo, String metric, long quantity) {
     }
 
+    /**
+     * Usage of one month per user, metric and day of the month (1 = the first), ordered by user,
+     * metric and day; {@code monthStartMicros} is the first instant of the month.
+     */
+    void dailyUsage(int month, long monthStartMicros, Consumer<DailyUsage> sink);
+
+    record DailyUsage(String userId, String metric, int day, long quantity) {
+    }
+
     /** Events stored, all files together. */
     long storedEventCount();
 

@@ -112,6 +112,13 @@ public class PostgresEventStore implements EventStore {
     }
 
     @Override
+    public void dailyUsage(int month, long monthStartMicros, Consumer<DailyUsage> sink) {
+        jdbc.query(EventClassification.DAILY_USAGE.formatted(monthStartMicros, month), rs -> {
+            sink.accept(new DailyUsage(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4)));
+        });
+    }
+
+    @Override
     public void usageBySegment(int month, Path segmentsCsv, Consumer<SegmentUsageRow> sink) {
         Connection connection = DataSourceUtils.getConnection(dataSource);
         try (Statement st = connection.createStatement()) {

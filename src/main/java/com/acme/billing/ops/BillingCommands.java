@@ -40,7 +40,7 @@ public class BillingCommands {
               restart ID | stop ID | abandon ID     repair a job run
               close-period --period YYYY-MM [--dry-run]   rate the period: draft invoices (adjustments once finalized)
               finalize --period YYYY-MM             freeze the period's drafts
-              reports --period YYYY-MM [--out DIR]  invoice-lines.csv and usage-summary.csv
+              reports --period YYYY-MM [--out DIR]  CSV files, a PDF statement per invoice, finance-report.pdf
               push-stripe --period YYYY-MM [--dry-run]    send finalized lines to Stripe (STRIPE_API_KEY); --dry-run prints the requests
               push-status --period YYYY-MM          lines at Stripe, refused (with Stripe's message) and still to send
               serve [--port N]                      HTTP: POST /webhooks/stripe (STRIPE_WEBHOOK_SECRET), default port 8080
@@ -64,6 +64,7 @@ public class BillingCommands {
     private final ClosePeriodService close;
     private final CsvReports csvReports;
     private final PushStripeService push;
+    private final com.acme.billing.report.ReportsService reportsService;
     private final com.acme.billing.stripe.StripeWebhooks webhooks;
     private final AlertRepository alertRepository;
     private final org.springframework.context.ConfigurableApplicationContext context;
@@ -72,7 +73,8 @@ public class BillingCommands {
             UsageReport usageReport, Operations operations, BillingPaths paths,
             @Value("${billing.sample-data:sample-data}") String sampleData, EventStore eventStore, ClosePeriodService close,
             CsvReports csvReports, PushStripeService push, com.acme.billing.stripe.StripeWebhooks webhooks, AlertRepository alertRepository,
-            org.springframework.context.ConfigurableApplicationContext context) {
+            org.springframework.context.ConfigurableApplicationContext context, com.acme.billing.report.ReportsService reportsService) {
+        this.reportsService = reportsService;
         this.push = push;
         this.webhooks = webhooks;
         this.alertRepository = alertRepository;
@@ -299,13 +301,15 @@ public class BillingCommands {
     private int reports(CliArgs cli, Console console) {
         String period = com.acme.billing.period.BillingPeriod.parse(cli.required("period")).toString();
         Path dir = cli.option("out") == null ? paths.reports().resolve(period) : Path.of(cli.option("out")).toAbsolutePath();
-        List<Path> files = csvReports.write(period, dir);
-        console.say("reports %s in %s:", period, dir);
-        files.forEach(f -> console.say("  %s", f.getFileName()));
+        com.acme.billing.report.ReportsService.Outcome outcome = reportsService.render(period, dir);
+        console.say("reports %s in %s (execution %d):", period, dir, outcome.executionId());
+        outcome.files().forEach(f -> console.say("  %s", f));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("period", period);
         json.put("dir", dir.toString());
-        json.put("files", files.stream().map(f -> (Object) f.getFileName().toString()).toList());
+        json.put("files", new ArrayList<Object>(outcome.files()));
+        json.put("statements", outcome.statements());
+        json.put("execution_id", outcome.executionId());
         return console.done(json);
     }
 
@@ -491,15 +495,17 @@ public class BillingCommands {
         dryPush.requests().stream().limit(3).forEach(r -> console.say("   %s", r));
         console.say("   ... (all of them: jobs/billing push-stripe --period %s --dry-run --json --home %s)", period, paths.home());
         Path reportDir = paths.reports().resolve(period);
-        List<Path> reportFiles = csvReports.write(period, reportDir);
-        console.say("8. reports --period %s: %s", period, reportFiles.stream().map(p -> p.getFileName().toString()).toList());
+        com.acme.billing.report.ReportsService.Outcome rendered = reportsService.render(period, reportDir);
+        console.say("8. reports --period %s: %s", period, rendered.files());
         console.say("");
         console.say("Where things are:");
         console.say("  database        %s", paths.home().resolve("db"));
         console.say("  events          %s", eventStore.describe());
         console.say("  rejected lines  %s", paths.rejects());
         console.say("  reports         %s", reportDir);
-        console.say("  (the PDF reports and the nightly job arrive with issue 6)");
+        console.say("    finance       %s", reportDir.resolve("finance-report.pdf"));
+        console.say("    statements    %s (%d PDFs)", reportDir.resolve("invoices"), rendered.statements());
+        console.say("    CSV           invoice-lines.csv, usage-summary.csv, revenue-summary.csv");
         console.say("Try: jobs/billing usage --period %s --home %s", period, paths.home());
         json.put("home", paths.home().toString());
         json.put("accepted", outcome.accepted());

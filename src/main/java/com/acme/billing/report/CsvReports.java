@@ -68,6 +68,18 @@ public class CsvReports {
         return files;
     }
 
+    public static final String[] REVENUE_HEADER = {"period", "tier", "line_type", "invoices", "lines", "amount", "currency"};
+
+    /**
+     * {@code revenue-summary.csv}: one row per tier and line type (invoices, lines, amount), then a
+     * {@code total} row and the {@code mrr} and {@code mrr_previous_month} rows (tier empty).
+     */
+    public Path writeRevenue(FinanceFigures.Figures figures, Path dir) {
+        int digits = Currency.getInstance(figures.currency()).getDefaultFractionDigits();
+        return write(dir.resolve("revenue-summary.csv"), REVENUE_HEADER, out -> FinanceFigures.revenueRows(figures, digits)
+                .forEach(row -> out.writeNext(row, false)));
+    }
+
     private interface Body {
         void write(ICSVWriter out);
     }

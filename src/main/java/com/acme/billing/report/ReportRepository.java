@@ -1,0 +1,121 @@
+package com.acme.billing.report;
+
+import com.acme.billing.ingest.EventStore;
+import com.acme.billing.period.BillingPeriod;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** What the reports read: the period's invoices with their lines and usage, a chunk of invoices at a time. */
+@Repository
+public class ReportRepository {
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate batch;
+    private final EventStore events;
+
+    public ReportRepository(JdbcClient jdbc, JdbcTemplate batch, EventStore events) {
+        this.jdbc = jdbc;
+        this.batch = batch;
+        this.events = events;
+    }
+
+    /** Copies the period's usage per user, metric and day from the event store (replacing an earlier copy). */
+    public long collectDailyUsage(String period) {
+        BillingPeriod p = BillingPeriod.parse(period);
+        jdbc.sql("DELETE FROM report_daily_usage WHERE period = ?").param(period).update();
+        int month = p.start().atOffset(java.time.ZoneOffset.UTC).getYear() * 100 + p.start().atOffset(java.time.ZoneOffset.UTC).getMonthValue();
+        long startMicros = p.start().getEpochSecond() * 1_000_000L;
+        List<Object[]> pending = new ArrayList<>();
+        long[] rows = {0};
+        events.dailyUsage(month, startMicros, d -> {
+            pending.add(new Object[] {period, d.userId(), d.metric(), d.day(), d.quantity()});
+            rows[0]++;
+            if (pending.size() == 5000) {
+                flush(pending);
+            }
+        });
+        flush(pending);
+        return rows[0];
+    }
+
+    private void flush(List<Object[]> pending) {
+        if (!pending.isEmpty()) {
+            batch.batchUpdate("INSERT INTO report_daily_usage (period, user_id, metric, day_of_month, quantity) VALUES (?, ?, ?, ?, ?)", pending);
+            pending.clear();
+        }
+    }
+
+    public long invoiceCount(String period) {
+        return jdbc.sql("SELECT COUNT(*) FROM invoices WHERE period = ?").param(period).query(Long.class).single();
+    }
+
+    public List<String> invoiceIdsAfter(String period, String after, int limit) {
+        return jdbc.sql("SELECT invoice_id FROM invoices WHERE period = ? AND invoice_id > ? ORDER BY invoice_id LIMIT ?")
+                .params(period, after, limit).query(String.class).list();
+    }
+
+    /** The statements of these invoices, in the order given: four queries for the whole chunk. */
+    public List<Statement> statements(String period, List<String> invoiceIds) {
+        if (invoiceIds.isEmpty()) {
+            return List.of();
+        }
+        String marks = String.join(",", Collections.nCopies(invoiceIds.size(), "?"));
+        Map<String, List<Statement.Line>> lines = new HashMap<>();
+        jdbc.sql("SELECT invoice_id, line_type, tier, metric, description, quantity, unit_price, amount, period_start, period_end "
+                + "FROM invoice_lines WHERE invoice_id IN (" + marks + ") ORDER BY invoice_id, period_start, line_type, metric, line_id")
+                .params(new ArrayList<Object>(invoiceIds))
+                .query((rs, n) -> lines.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Statement.Line(rs.getString(2),
+                        rs.getString(3), rs.getString(4), rs.getString(5), rs.getBigDecimal(6), rs.getBigDecimal(7), rs.getBigDecimal(8),
+                        rs.getObject(9, OffsetDateTime.class).toInstant(), rs.getObject(10, OffsetDateTime.class).toInstant())))
+                .list();
+        record Head(String invoiceId, String userId, String kind, String status, String currency, java.math.BigDecimal total,
+                java.time.Instant created, String customer) {
+        }
+        Map<String, Head> heads = new LinkedHashMap<>();
+        jdbc.sql("SELECT i.invoice_id, i.user_id, i.kind, i.status, i.currency, i.total, i.created_at, "
+                + "COALESCE(c.customer_id, s.stripe_customer_id) FROM invoices i LEFT JOIN stripe_customers c ON c.user_id = i.user_id "
+                + "LEFT JOIN subscriptions s ON s.user_id = i.user_id WHERE i.invoice_id IN (" + marks + ")")
+                .params(new ArrayList<Object>(invoiceIds))
+                .query((rs, n) -> heads.put(rs.getString(1), new Head(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getBigDecimal(6), rs.getObject(7, OffsetDateTime.class).toInstant(), rs.getString(8))))
+                .list();
+        List<String> users = heads.values().stream().map(Head::userId).distinct().toList();
+        String userMarks = String.join(",", Collections.nCopies(users.size(), "?"));
+        List<Object> userParams = new ArrayList<>();
+        userParams.add(period);
+        userParams.addAll(users);
+        Map<String, List<Statement.Usage>> usage = new HashMap<>();
+        jdbc.sql("SELECT user_id, metric, tier, quantity, included, overage_quantity, limit_breached FROM usage_summaries "
+                + "WHERE period = ? AND user_id IN (" + userMarks + ") ORDER BY user_id, metric, tier")
+                .params(userParams)
+                .query((rs, n) -> usage.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Statement.Usage(rs.getString(2),
+                        rs.getString(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getBoolean(7))))
+                .list();
+        Map<String, List<Statement.Daily>> daily = new HashMap<>();
+        jdbc.sql("SELECT user_id, metric, day_of_month, quantity FROM report_daily_usage WHERE period = ? AND user_id IN (" + userMarks + ") "
+                + "ORDER BY user_id, metric, day_of_month")
+                .params(userParams)
+                .query((rs, n) -> daily.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Statement.Daily(rs.getString(2),
+                        rs.getInt(3), rs.getLong(4))))
+                .list();
+        List<Statement> statements = new ArrayList<>();
+        for (String id : invoiceIds) {
+            Head h = heads.get(id);
+            if (h == null) {
+                continue;
+            }
+            statements.add(new Statement(h.invoiceId(), h.userId(), period, h.kind(), h.status(), h.currency(), h.total(), h.created(),
+                    h.customer(), lines.getOrDefault(id, List.of()), usage.getOrDefault(h.userId(), List.of()),
+                    daily.getOrDefault(h.userId(), List.of())));
+        }
+        return statements;
+    }
+}

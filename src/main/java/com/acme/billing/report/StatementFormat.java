@@ -1,0 +1,101 @@
+package com.acme.billing.report;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns a {@link Statement} into the parameters and rows of {@code statement.jrxml}. Every number is
+ * formatted here, exactly as {@code invoice-lines.csv} writes it (amounts with the currency's minor
+ * digits, base-fee quantity as the fraction to 6 decimals), so that the PDF and the CSV agree to
+ * the cent and a test can compare their text.
+ */
+public final class StatementFormat {
+
+    static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter DAY_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    private StatementFormat() {
+    }
+
+    public static Map<String, Object> parameters(Statement s, String seller) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("SELLER", seller);
+        p.put("CUSTOMER", s.userId() + (s.stripeCustomerId() == null ? "" : "\nStripe customer " + s.stripeCustomerId()));
+        p.put("INVOICE_ID", s.invoiceId());
+        com.acme.billing.period.BillingPeriod month = com.acme.billing.period.BillingPeriod.parse(s.period());
+        p.put("PERIOD", DAY.format(month.start()) + " to " + DAY.format(month.end()) + " (UTC)");
+        p.put("ISSUED", DAY.format(s.createdAt()));
+        p.put("STATUS", "draft".equals(s.status()) ? "DRAFT: not final, amounts may still change" : "FINAL");
+        p.put("NOTE", "adjustment".equals(s.kind())
+                ? "Adjustment to " + s.invoiceId().replaceAll("-A\\d+$", "") + ": the differences that late usage or subscription changes make "
+                        + "to the finalized statement (negative amounts are credits)."
+                : null);
+        p.put("CURRENCY", s.currency());
+        p.put("TOTAL", amount(s.total(), s.currency()));
+        p.put("HAS_USAGE", !s.daily().isEmpty());
+        return p;
+    }
+
+    /** Rows for the report's detail band: section "lines" then section "usage", columns c1..c5. */
+    public static List<Map<String, ?>> rows(Statement s) {
+        List<Map<String, ?>> rows = new ArrayList<>();
+        int digits = Currency.getInstance(s.currency()).getDefaultFractionDigits();
+        for (Statement.Line line : s.lines()) {
+            rows.add(row("lines", line.description(), dates(line.start(), line.end()), quantity(line), line.unitPrice() == null ? ""
+                    : CsvReports.price(line.unitPrice(), digits), amount(line.amount(), s.currency())));
+        }
+        for (Statement.Usage usage : s.usage()) {
+            rows.add(row("usage", usage.metric(), usage.tier(), String.format(Locale.ROOT, "%,d", usage.quantity()),
+                    String.format(Locale.ROOT, "%,d", usage.included()),
+                    String.format(Locale.ROOT, "%,d", usage.overage()) + (usage.breached() ? " LIMIT" : "")));
+        }
+        return rows;
+    }
+
+    /** Chart rows: one per metric and day of the month, days without usage included as zero. */
+    public static List<Map<String, ?>> daily(Statement s, int daysInMonth) {
+        Map<String, long[]> byMetric = new java.util.TreeMap<>();
+        for (Statement.Daily d : s.daily()) {
+            byMetric.computeIfAbsent(d.metric(), m -> new long[daysInMonth + 1])[d.day()] += d.quantity();
+        }
+        List<Map<String, ?>> rows = new ArrayList<>();
+        byMetric.forEach((metric, days) -> {
+            for (int day = 1; day <= daysInMonth; day++) {
+                rows.add(Map.of("metric", metric, "day", String.valueOf(day), "quantity", days[day]));
+            }
+        });
+        return rows;
+    }
+
+    public static String amount(BigDecimal amount, String currency) {
+        return amount.setScale(Currency.getInstance(currency).getDefaultFractionDigits(), RoundingMode.UNNECESSARY).toPlainString();
+    }
+
+    static String quantity(Statement.Line line) {
+        return "overage".equals(line.lineType())
+                ? line.quantity().setScale(0, RoundingMode.UNNECESSARY).toPlainString()
+                : line.quantity().setScale(6, RoundingMode.HALF_UP).toPlainString();
+    }
+
+    static String dates(Instant start, Instant end) {
+        return at(start) + " to\n" + at(end);
+    }
+
+    private static String at(Instant instant) {
+        return LocalTime.MIDNIGHT.equals(instant.atOffset(ZoneOffset.UTC).toLocalTime()) ? DAY.format(instant) : DAY_TIME.format(instant);
+    }
+
+    private static Map<String, ?> row(String section, String c1, String c2, String c3, String c4, String c5) {
+        return Map.of("section", section, "c1", c1, "c2", c2, "c3", c3, "c4", c4, "c5", c5);
+    }
+}

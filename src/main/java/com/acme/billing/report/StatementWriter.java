@@ -1,0 +1,70 @@
+package com.acme.billing.report;
+
+import com.acme.billing.ops.Progress;
+import com.acme.billing.period.BillingPeriod;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import net.sf.jasperreports.engine.JasperReport;
+import net.sf.jasperreports.engine.data.JRMapCollectionDataSource;
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ItemWriter;
+
+/** Renders a chunk of statements, one per core at a time, into {@code <dir>/invoices/<invoice_id>.pdf}. */
+public class StatementWriter implements ItemWriter<String> {
+
+    private final ReportRepository reports;
+    private final JasperReport template;
+    private final ExecutorService workers;
+    private final String period;
+    private final int daysInMonth;
+    private final Path invoicesDir;
+    private final String seller;
+    private final Progress progress;
+    private final AtomicLong done = new AtomicLong();
+
+    public StatementWriter(ReportRepository reports, JasperReport template, ExecutorService workers, String period, Path invoicesDir, String seller,
+            Progress progress) {
+        this.reports = reports;
+        this.template = template;
+        this.workers = workers;
+        this.period = period;
+        this.invoicesDir = invoicesDir;
+        this.seller = seller;
+        this.progress = progress;
+        BillingPeriod p = BillingPeriod.parse(period);
+        this.daysInMonth = (int) java.time.Duration.between(p.start(), p.end()).toDays();
+    }
+
+    @Override
+    public void write(Chunk<? extends String> chunk) throws Exception {
+        List<Statement> statements = reports.statements(period, new ArrayList<>(chunk.getItems()));
+        List<Future<?>> futures = new ArrayList<>();
+        for (Statement statement : statements) {
+            futures.add(workers.submit(() -> {
+                Map<String, Object> parameters = StatementFormat.parameters(statement, seller);
+                parameters.put("DAILY", new JRMapCollectionDataSource(StatementFormat.daily(statement, daysInMonth)));
+                PdfRenderer.render(template, parameters, StatementFormat.rows(statement), invoicesDir.resolve(statement.invoiceId() + ".pdf"));
+                progress.at(done.incrementAndGet());
+            }));
+        }
+        Exception failure = null;
+        for (Future<?> future : futures) {
+            try {
+                future.get();
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
