@@ -303,7 +303,7 @@ public class BillingCommands {
         Path dir = cli.option("out") == null ? paths.reports().resolve(period) : Path.of(cli.option("out")).toAbsolutePath();
         com.acme.billing.report.ReportsService.Outcome outcome = reportsService.render(period, dir);
         console.say("reports %s in %s (execution %d):", period, dir, outcome.executionId());
-        outcome.files().forEach(f -> console.say("  %s", f));
+        outcome.files().forEach(f -> console.say("  %s%s", f, f.equals("invoices/") ? " (" + outcome.statements() + " statements, one PDF per invoice)" : ""));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("period", period);
         json.put("dir", dir.toString());

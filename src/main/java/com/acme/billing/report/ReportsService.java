@@ -57,7 +57,7 @@ public class ReportsService {
         } catch (IOException e) {
             statements = 0;
         }
-        files.add("invoices/ (" + statements + " PDFs)");
+        files.add("invoices/");
         return new Outcome(period, dir, files, statements, executionId);
     }
 }

@@ -187,7 +187,8 @@ abstract class ClosePeriodTest {
         Map<String, Object> json = cli.ok("reports", "--period", "2026-10", "--json").json();
 
         Path dir = db.home().resolve("reports/2026-10");
-        assertThat(json).containsEntry("dir", dir.toString()).containsEntry("files", List.of("invoice-lines.csv", "usage-summary.csv"));
+        assertThat(json).containsEntry("dir", dir.toString()).containsEntry("files",
+                List.of("invoice-lines.csv", "usage-summary.csv", "revenue-summary.csv", "finance-report.pdf", "invoices/"));
         List<String> csv = Files.readAllLines(dir.resolve("invoice-lines.csv"));
         assertThat(Files.readString(dir.resolve("invoice-lines.csv"))).contains("\r\n");
         assertThat(csv.get(0)).isEqualTo("invoice_id,line_id,user_id,period,line_type,tier,metric,description,quantity,unit_price,amount,"

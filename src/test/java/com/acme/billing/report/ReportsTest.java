@@ -1,0 +1,124 @@
+package com.acme.billing.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.acme.billing.support.Cli;
+import com.acme.billing.support.TestDatabase;
+import com.opencsv.CSVReader;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code reports}: the CSV files, a PDF statement per invoice and the finance report, read back with PDFBox. */
+abstract class ReportsTest {
+
+    @TempDir
+    Path tmp;
+
+    TestDatabase db;
+    Cli cli;
+
+    abstract TestDatabase.Kind kind();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = TestDatabase.create(kind(), tmp.resolve("home"));
+        cli = db.cli().with("BILLING_NOW", "2026-11-04T00:00:00Z");
+        cli.ok("import-catalog", "sample-data/catalog.yaml");
+        Files.writeString(tmp.resolve("subs.csv"), """
+                user_id,effective_at,action,tier,stripe_customer_id
+                alice,2026-09-01T00:00:00Z,subscribe,starter,cus_A
+                bob,2026-09-01T00:00:00Z,subscribe,business,
+                bob,2026-10-11T00:00:00Z,change,starter,
+                carol,2026-10-01T00:00:00Z,trial,pro,
+                """);
+        cli.ok("import-subscriptions", tmp.resolve("subs.csv").toString());
+        Files.writeString(tmp.resolve("usage.csv"), """
+                event_id,timestamp,user_id,metric,quantity
+                a1,2026-10-05T00:00:00Z,alice,emails_processed,6000
+                a2,2026-10-06T00:00:00Z,alice,leads_created,350
+                c1,2026-10-03T00:00:00Z,carol,ai_responses,9000
+                """);
+        cli.ok("ingest", tmp.resolve("usage.csv").toString());
+        cli.ok("close-period", "--period", "2026-10");
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    static List<String[]> csv(Path file) throws Exception {
+        try (Reader reader = Files.newBufferedReader(file); CSVReader csv = new CSVReader(reader)) {
+            return csv.readAll();
+        }
+    }
+
+    static String text(Path pdf) throws Exception {
+        try (PDDocument document = Loader.loadPDF(pdf.toFile())) {
+            // Wrapped cells come out on several lines: compare with all whitespace made single spaces.
+            return new PDFTextStripper().getText(document).replaceAll("\\s+", " ");
+        }
+    }
+
+    @Test
+    void everyStatementHoldsItsLinesAndTotalAsInTheCsvAndTheFinanceReportTheSums() throws Exception {
+        Map<String, Object> json = cli.ok("reports", "--period", "2026-10", "--json").json();
+        Path dir = Path.of((String) json.get("dir"));
+        assertThat(json).containsEntry("statements", 3);
+
+        List<String[]> lines = csv(dir.resolve("invoice-lines.csv"));
+        assertThat(lines).hasSize(7);
+        for (String invoice : List.of("INV-2026-10-alice", "INV-2026-10-bob", "INV-2026-10-carol")) {
+            String pdf = text(dir.resolve("invoices").resolve(invoice + ".pdf"));
+            BigDecimal total = BigDecimal.ZERO;
+            for (String[] line : lines.subList(1, lines.size())) {
+                if (line[0].equals(invoice)) {
+                    assertThat(pdf).contains(line[7].replaceAll("\\s+", " ")).contains(" " + line[10] + " ");
+                    total = total.add(new BigDecimal(line[10]));
+                }
+            }
+            assertThat(pdf).contains(invoice).contains("Total USD " + total.toPlainString()).contains("DRAFT: not final");
+        }
+        // alice: 29.00 + 4.00 + 62.50; the usage table shows her leads over the 200 included.
+        assertThat(text(dir.resolve("invoices/INV-2026-10-alice.pdf"))).contains("Total USD 95.50").contains("leads_created starter 350 200 150");
+
+        // revenue-summary.csv: per tier and line type, then the total and MRR (end of October: alice starter 29, bob starter 29,
+        // carol pro 99 since her trial ended; end of September: alice 29 + bob business 299).
+        assertThat(csv(dir.resolve("revenue-summary.csv"))).containsExactly(
+                new String[] {"period", "tier", "line_type", "invoices", "lines", "amount", "currency"},
+                new String[] {"2026-10", "business", "base_fee", "1", "1", "96.45", "USD"},
+                new String[] {"2026-10", "pro", "base_fee", "1", "1", "54.29", "USD"},
+                new String[] {"2026-10", "starter", "base_fee", "2", "2", "48.65", "USD"},
+                new String[] {"2026-10", "starter", "overage", "1", "2", "66.50", "USD"},
+                new String[] {"2026-10", "", "total", "3", "6", "265.89", "USD"},
+                new String[] {"2026-10", "", "mrr", "", "", "157.00", "USD"},
+                new String[] {"2026-10", "", "mrr_previous_month", "", "", "328.00", "USD"});
+        BigDecimal csvTotal = lines.subList(1, lines.size()).stream().map(l -> new BigDecimal(l[10])).reduce(BigDecimal.ZERO, BigDecimal::add);
+        String finance = text(dir.resolve("finance-report.pdf"));
+        assertThat(finance).contains(csvTotal.toPlainString() + " USD").contains("All tiers total 3 6 " + csvTotal.toPlainString())
+                .contains("business base_fee 1 1 96.45").contains("starter overage 1 2 66.50")
+                .contains("157.00 USD").contains("-171.00 (-52.1 %)")
+                .contains("new trials 1").contains("conversions 1").contains("downgrades 1");
+
+        // Twice: the same CSV bytes.
+        byte[] first = Files.readAllBytes(dir.resolve("invoice-lines.csv"));
+        byte[] revenue = Files.readAllBytes(dir.resolve("revenue-summary.csv"));
+        cli.ok("reports", "--period", "2026-10");
+        assertThat(Files.readAllBytes(dir.resolve("invoice-lines.csv"))).isEqualTo(first);
+        assertThat(Files.readAllBytes(dir.resolve("revenue-summary.csv"))).isEqualTo(revenue);
+        try (var files = Files.walk(dir)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".tmp"))).isEmpty();
+        }
+    }
+}
