@@ -65,7 +65,7 @@ public class ReportsJobConfig {
 
     @Bean
     Step renderStatements(JobRepository jobRepository, PlatformTransactionManager transactionManager, ItemStreamReader<String> invoiceIdReader,
-            StatementWriter statementWriter, @Value("${billing.reports.chunk-size:200}") int chunkSize) {
+            StatementWriter statementWriter, @Value("${billing.reports.chunk-size:500}") int chunkSize) {
         return new StepBuilder("renderStatements", jobRepository).<String, String>chunk(chunkSize)
                 .transactionManager(transactionManager)
                 .reader(invoiceIdReader)
@@ -115,8 +115,9 @@ public class ReportsJobConfig {
             @Value("${billing.progress-interval-ms:2000}") long progressMillis) throws java.io.IOException {
         Path invoices = Path.of(dir).resolve("invoices");
         Files.createDirectories(invoices);
+        var template = templates.get(ReportTemplates.STATEMENT);
         Progress progress = new Progress("rendering statements " + period + " (PDFs)", reports.invoiceCount(period), 0, System.err, progressMillis);
-        return new StatementWriter(reports, templates.get(ReportTemplates.STATEMENT), reportWorkers, period, invoices, seller, progress);
+        return new StatementWriter(reports, template, reportWorkers, period, invoices, seller, progress);
     }
 
     @Bean
