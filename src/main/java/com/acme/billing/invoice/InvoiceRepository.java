@@ -148,6 +148,11 @@ public class InvoiceRepository {
         return String.join(", ", java.util.Collections.nCopies(count, "?"));
     }
 
+    /** Draft invoices of the period (originals before finalize, adjustments after). */
+    public long draftCount(String period) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM invoices WHERE period = ? AND status = 'draft'", Long.class, period);
+    }
+
     /** Freezes the period's drafts; returns how many invoices were finalized. */
     public int finalizeDrafts(String period, int catalogVersion, Instant now) {
         int invoices = jdbc.update("UPDATE invoices SET status = 'finalized', finalized_at = ? WHERE period = ? AND status = 'draft'",

@@ -41,11 +41,16 @@ public class JobRunner {
      * refuses the second; a run after a failed one is the same instance too, and resumes it.
      */
     public long nextRun(String job, String period) {
+        return nextRun(job, "period", period);
+    }
+
+    /** As {@link #nextRun(String, String)}, for a job identified by another parameter (nightly: its date). */
+    public long nextRun(String job, String parameter, String value) {
         return jdbc.queryForObject("SELECT COUNT(DISTINCT i.JOB_INSTANCE_ID) FROM BATCH_JOB_INSTANCE i "
                 + "JOIN BATCH_JOB_EXECUTION e ON e.JOB_INSTANCE_ID = i.JOB_INSTANCE_ID "
                 + "JOIN BATCH_JOB_EXECUTION_PARAMS p ON p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID "
-                + "WHERE i.JOB_NAME = ? AND e.STATUS IN ('COMPLETED', 'ABANDONED') AND p.PARAMETER_NAME = 'period' AND p.PARAMETER_VALUE = ?",
-                Long.class, job, period) + 1;
+                + "WHERE i.JOB_NAME = ? AND e.STATUS IN ('COMPLETED', 'ABANDONED') AND p.PARAMETER_NAME = ? AND p.PARAMETER_VALUE = ?",
+                Long.class, job, parameter, value) + 1;
     }
 
     public JobExecution start(Job job, JobParameters parameters) {

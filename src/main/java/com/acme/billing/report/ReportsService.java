@@ -49,6 +49,10 @@ public class ReportsService {
         return outcome(period, dir, execution.getId());
     }
 
+    public boolean hasInvoices(String period) {
+        return reports.invoiceCount(period) > 0;
+    }
+
     public Outcome outcome(String period, Path dir, Long executionId) {
         List<String> files = new ArrayList<>(List.of("invoice-lines.csv", "usage-summary.csv", "revenue-summary.csv", "finance-report.pdf"));
         long statements;

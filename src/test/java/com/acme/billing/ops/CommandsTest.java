@@ -162,7 +162,6 @@ abstract class CommandsTest {
         assertThat(cli.run("ingest", "--bogus").err()).contains("unknown option --bogus");
         assertThat(cli.run("restart", "abc").err()).contains("'abc' is not an execution id");
         assertThat(cli.run("restart", "999").err()).contains("no job execution 999");
-        assertThat(cli.run("nightly").err()).contains("not available yet");
         assertThat(cli.run("push-stripe", "--period", "2026-10").err()).contains("period 2026-10 is not finalized");
         assertThat(cli.run("serve", "--port", "99999").err()).contains("--port '99999' is not a port number");
         assertThat(cli.run("alerts", "--since", "yesterday").err()).contains("--since 'yesterday' is not an ISO-8601 instant");

@@ -1,0 +1,102 @@
+package com.acme.billing.nightly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.acme.billing.stripe.fake.FakeStripe;
+import com.acme.billing.support.Cli;
+import com.acme.billing.support.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code nightly}: the whole chain as cron runs it; a failed step restarted without redoing the ones before. */
+abstract class NightlyTest {
+
+    @TempDir
+    Path tmp;
+
+    TestDatabase db;
+    FakeStripe fake;
+    Cli cli;
+
+    abstract TestDatabase.Kind kind();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = TestDatabase.create(kind(), tmp.resolve("home"));
+        fake = FakeStripe.start().knownCustomer("cus_A");
+        // Early on 4 November: October's grace period (3 days) has just ended.
+        cli = db.cli().with("BILLING_NOW", "2026-11-04T02:00:00Z").with("STRIPE_API_KEY", "sk_test_nightly")
+                .with("STRIPE_API_BASE", fake.baseUrl()).with("STRIPE_BACKOFF_BASE_MS", "5");
+        cli.ok("import-catalog", "sample-data/catalog.yaml");
+        Files.writeString(tmp.resolve("subs.csv"), """
+                user_id,effective_at,action,tier,stripe_customer_id
+                alice,2026-09-01T00:00:00Z,subscribe,starter,cus_A
+                bob,2026-09-01T00:00:00Z,subscribe,business,
+                bob,2026-10-11T00:00:00Z,change,starter,
+                carol,2026-10-01T00:00:00Z,trial,pro,
+                """);
+        cli.ok("import-subscriptions", tmp.resolve("subs.csv").toString());
+        Files.createDirectories(db.home().resolve("inbox"));
+        Files.writeString(db.home().resolve("inbox/usage-2026-10-31.csv"), """
+                event_id,timestamp,user_id,metric,quantity
+                a1,2026-10-05T00:00:00Z,alice,emails_processed,6000
+                a2,2026-10-06T00:00:00Z,alice,leads_created,350
+                n1,2026-11-02T00:00:00Z,alice,emails_processed,100
+                """);
+    }
+
+    @AfterEach
+    void tearDown() {
+        fake.close();
+        db.close();
+    }
+
+    long steps(String name) {
+        return db.jdbc().queryForObject("SELECT COUNT(*) FROM BATCH_STEP_EXECUTION WHERE STEP_NAME = ?", Long.class, name);
+    }
+
+    @Test
+    void theChainRunsAndAFailedPushIsRestartedWithoutRedoingTheStepsBefore() throws Exception {
+        fake.refuseCustomerOf("bob");
+
+        Cli.Result failed = cli.run("nightly", "--json");
+
+        assertThat(failed.exit()).as(failed.toString()).isEqualTo(1);
+        assertThat(failed.json().get("error")).asString().contains("job nightly failed in step pushToStripe");
+        long nightlyId = ((Number) failed.json().get("execution_id")).longValue();
+        // What the steps before did: the inbox file ingested and archived, October final, November drafted.
+        assertThat(db.home().resolve("inbox/usage-2026-10-31.csv")).doesNotExist();
+        assertThat(db.jdbc().queryForList("SELECT DISTINCT status FROM invoices WHERE period = '2026-10'", String.class)).containsExactly("finalized");
+        assertThat(db.jdbc().queryForList("SELECT DISTINCT status FROM invoices WHERE period = '2026-11'", String.class)).containsExactly("draft");
+        assertThat(fake.itemsPerLine()).hasSize(4);
+
+        fake.stopRefusing();
+        Map<String, Object> restarted = cli.ok("restart", String.valueOf(nightlyId), "--json").json();
+
+        assertThat(restarted).containsEntry("job", "nightly").containsEntry("status", "COMPLETED");
+        for (String done : List.of("planNight", "ingestInbox", "rerateOpenPeriods", "finalizeDuePeriods", "renderReports")) {
+            assertThat(steps(done)).as(done).isEqualTo(1);
+        }
+        assertThat(steps("pushToStripe")).isEqualTo(2);
+        assertThat(fake.itemsPerLine()).hasSize(6).allSatisfy((line, n) -> assertThat(n).isEqualTo(1));
+        assertThat(db.home().resolve("reports/2026-10/finance-report.pdf")).exists();
+        assertThat(db.home().resolve("reports/2026-10/invoices/INV-2026-10-alice.pdf")).exists();
+        assertThat(db.home().resolve("reports/2026-11/invoices/INV-2026-11-alice.pdf")).exists();
+
+        // A second night later the same day: nothing new; it completes and pushes nothing twice.
+        cli.ok("nightly");
+        assertThat(fake.itemsPerLine()).hasSize(6).allSatisfy((line, n) -> assertThat(n).isEqualTo(1));
+    }
+
+    @Test
+    void theCrontabRunsNightlyUnderALockAndSaysWhereTheLogGoes() throws Exception {
+        String crontab = Files.readString(Path.of("jobs/crontab"));
+        assertThat(crontab).contains("flock -n").contains("jobs/billing nightly").contains("nightly.log");
+    }
+}
