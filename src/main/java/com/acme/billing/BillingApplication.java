@@ -83,8 +83,9 @@ public class BillingApplication {
         application.setWebApplicationType(cli.command().equals("serve") ? org.springframework.boot.WebApplicationType.SERVLET
                 : org.springframework.boot.WebApplicationType.NONE);
         application.setAddCommandLineProperties(false);
-        application.addInitializers(context -> context.getEnvironment().getPropertySources()
-                .addFirst(new MapPropertySource("billing-cli-and-env", settings)));
+        // Before anything reads the environment, logging included: the log file lives under BILLING_HOME
+        // (logging.file.name), which a flag or the demo's default may set.
+        application.addListeners(new SettingsFirst(settings));
         ConfigurableApplicationContext context;
         try {
             context = application.run();
@@ -158,6 +159,22 @@ public class BillingApplication {
     /** A JDBC URL fit to print: any password parameter in it is masked (secrets never reach output or logs). */
     static String redacted(String url) {
         return url == null ? null : url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    /** Puts the resolved flags and environment in front of every other property source, first of all listeners. */
+    private record SettingsFirst(Map<String, Object> settings)
+            implements org.springframework.context.ApplicationListener<org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent>,
+            org.springframework.core.Ordered {
+
+        @Override
+        public void onApplicationEvent(org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent event) {
+            event.getEnvironment().getPropertySources().addFirst(new MapPropertySource("billing-cli-and-env", settings));
+        }
+
+        @Override
+        public int getOrder() {
+            return org.springframework.core.Ordered.HIGHEST_PRECEDENCE;
+        }
     }
 
     static final String DEMO_MARKER = ".billing-demo";

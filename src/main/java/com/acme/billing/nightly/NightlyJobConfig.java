@@ -15,7 +15,6 @@ import com.acme.billing.stripe.StripeSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -126,7 +125,7 @@ public class NightlyJobConfig {
     }
 
     @Bean
-    Step planNight(JobRepository jobRepository, Clock clock, InvoiceRepository invoices, @Value("${billing.nightly.grace-days:3}") int graceDays) {
+    Step planNight(JobRepository jobRepository, Clock clock, @Value("${billing.nightly.grace-days:3}") int graceDays) {
         return step("planNight", jobRepository, (contribution, context) -> {
             ExecutionContext plan = context.getStepContext().getStepExecution().getJobExecution().getExecutionContext();
             Instant now = clock.instant();

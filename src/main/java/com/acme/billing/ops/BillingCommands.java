@@ -4,7 +4,6 @@ import com.acme.billing.catalog.CatalogImport;
 import com.acme.billing.config.BillingPaths;
 import com.acme.billing.ingest.EventStore;
 import com.acme.billing.invoice.ClosePeriodService;
-import com.acme.billing.report.CsvReports;
 import com.acme.billing.ingest.IngestJobConfig;
 import com.acme.billing.ingest.IngestService;
 import com.acme.billing.ingest.UsageReport;
@@ -59,7 +58,6 @@ public class BillingCommands {
     private final String sampleData;
     private final EventStore eventStore;
     private final ClosePeriodService close;
-    private final CsvReports csvReports;
     private final PushStripeService push;
     private final com.acme.billing.nightly.NightlyService nightly;
     private final com.acme.billing.report.ReportsService reportsService;
@@ -70,7 +68,7 @@ public class BillingCommands {
     public BillingCommands(CatalogImport catalogImport, SubscriptionImport subscriptionImport, IngestService ingest,
             UsageReport usageReport, Operations operations, BillingPaths paths,
             @Value("${billing.sample-data:sample-data}") String sampleData, EventStore eventStore, ClosePeriodService close,
-            CsvReports csvReports, PushStripeService push, com.acme.billing.stripe.StripeWebhooks webhooks, AlertRepository alertRepository,
+            PushStripeService push, com.acme.billing.stripe.StripeWebhooks webhooks, AlertRepository alertRepository,
             org.springframework.context.ConfigurableApplicationContext context, com.acme.billing.report.ReportsService reportsService, com.acme.billing.nightly.NightlyService nightly) {
         this.nightly = nightly;
         this.reportsService = reportsService;
@@ -80,7 +78,6 @@ public class BillingCommands {
         this.context = context;
         this.eventStore = eventStore;
         this.close = close;
-        this.csvReports = csvReports;
         this.catalogImport = catalogImport;
         this.subscriptionImport = subscriptionImport;
         this.ingest = ingest;

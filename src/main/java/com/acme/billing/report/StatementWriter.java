@@ -83,13 +83,11 @@ public class StatementWriter implements ItemWriter<String> {
     }
 
     private Future<?> render(Statement statement) {
-        {
-            return workers.submit(() -> {
-                Map<String, Object> parameters = StatementFormat.parameters(statement, seller);
-                parameters.put("DAILY", new JRMapCollectionDataSource(StatementFormat.daily(statement, daysInMonth)));
-                PdfRenderer.render(template, parameters, StatementFormat.rows(statement), invoicesDir.resolve(statement.invoiceId() + ".pdf"));
-                progress.at(done.incrementAndGet());
-            });
-        }
+        return workers.submit(() -> {
+            Map<String, Object> parameters = StatementFormat.parameters(statement, seller);
+            parameters.put("DAILY", new JRMapCollectionDataSource(StatementFormat.daily(statement, daysInMonth)));
+            PdfRenderer.render(template, parameters, StatementFormat.rows(statement), invoicesDir.resolve(statement.invoiceId() + ".pdf"));
+            progress.at(done.incrementAndGet());
+        });
     }
 }

@@ -3,6 +3,7 @@ package com.acme.billing.invoice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.acme.billing.support.Cli;
+import com.acme.billing.support.October;
 import com.acme.billing.support.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,23 +32,12 @@ abstract class ClosePeriodTest {
     void setUp() throws Exception {
         db = TestDatabase.create(kind(), tmp.resolve("home"));
         cli = db.cli().with("BILLING_NOW", "2026-11-04T00:00:00Z");
-        cli.ok("import-catalog", "sample-data/catalog.yaml");
-        write("subs.csv", """
-                user_id,effective_at,action,tier,stripe_customer_id
-                alice,2026-09-01T00:00:00Z,subscribe,starter,cus_A
-                bob,2026-09-01T00:00:00Z,subscribe,business,
-                bob,2026-10-11T00:00:00Z,change,starter,
-                carol,2026-10-01T00:00:00Z,trial,pro,
-                """);
-        cli.ok("import-subscriptions", tmp.resolve("subs.csv").toString());
-        write("usage.csv", """
-                event_id,timestamp,user_id,metric,quantity
+        October.withUsage(cli, tmp, """
                 a1,2026-10-05T00:00:00Z,alice,emails_processed,6000
                 a2,2026-10-06T00:00:00Z,alice,leads_created,350
                 c1,2026-10-03T00:00:00Z,carol,ai_responses,9000
                 d1,2026-10-03T00:00:00Z,dave,ai_responses,70
                 """);
-        cli.ok("ingest", tmp.resolve("usage.csv").toString());
     }
 
     @AfterEach

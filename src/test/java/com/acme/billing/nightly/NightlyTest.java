@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.acme.billing.stripe.fake.FakeStripe;
 import com.acme.billing.support.Cli;
+import com.acme.billing.support.October;
 import com.acme.billing.support.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,15 +34,7 @@ abstract class NightlyTest {
         // Early on 4 November: October's grace period (3 days) has just ended.
         cli = db.cli().with("BILLING_NOW", "2026-11-04T02:00:00Z").with("STRIPE_API_KEY", "sk_test_nightly")
                 .with("STRIPE_API_BASE", fake.baseUrl()).with("STRIPE_BACKOFF_BASE_MS", "5");
-        cli.ok("import-catalog", "sample-data/catalog.yaml");
-        Files.writeString(tmp.resolve("subs.csv"), """
-                user_id,effective_at,action,tier,stripe_customer_id
-                alice,2026-09-01T00:00:00Z,subscribe,starter,cus_A
-                bob,2026-09-01T00:00:00Z,subscribe,business,
-                bob,2026-10-11T00:00:00Z,change,starter,
-                carol,2026-10-01T00:00:00Z,trial,pro,
-                """);
-        cli.ok("import-subscriptions", tmp.resolve("subs.csv").toString());
+        October.subscriptions(cli, tmp);
         Files.createDirectories(db.home().resolve("inbox"));
         Files.writeString(db.home().resolve("inbox/usage-2026-10-31.csv"), """
                 event_id,timestamp,user_id,metric,quantity

@@ -6,6 +6,7 @@ import com.acme.billing.ingest.tools.SubscriptionGenerator;
 import com.acme.billing.ingest.tools.UsageLogGenerator;
 import com.acme.billing.stripe.fake.FakeStripe;
 import com.acme.billing.support.Cli;
+import com.acme.billing.support.October;
 import com.acme.billing.support.TestDatabase;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -54,21 +55,10 @@ abstract class PushStripeTest {
     /** The close-period fixture: alice has customer cus_A at Stripe, bob and carol have none yet. */
     Cli october() throws Exception {
         Cli cli = cli();
-        cli.ok("import-catalog", "sample-data/catalog.yaml");
-        Files.writeString(tmp.resolve("subs.csv"), """
-                user_id,effective_at,action,tier,stripe_customer_id
-                alice,2026-09-01T00:00:00Z,subscribe,starter,cus_A
-                bob,2026-09-01T00:00:00Z,subscribe,business,
-                bob,2026-10-11T00:00:00Z,change,starter,
-                carol,2026-10-01T00:00:00Z,trial,pro,
-                """);
-        cli.ok("import-subscriptions", tmp.resolve("subs.csv").toString());
-        Files.writeString(tmp.resolve("usage.csv"), """
-                event_id,timestamp,user_id,metric,quantity
+        October.withUsage(cli, tmp, """
                 a1,2026-10-05T00:00:00Z,alice,emails_processed,6000
                 a2,2026-10-06T00:00:00Z,alice,leads_created,350
                 """);
-        cli.ok("ingest", tmp.resolve("usage.csv").toString());
         cli.ok("close-period", "--period", "2026-10");
         cli.ok("finalize", "--period", "2026-10");
         fake.knownCustomer("cus_A");

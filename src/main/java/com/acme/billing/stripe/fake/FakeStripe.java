@@ -363,28 +363,9 @@ public final class FakeStripe implements AutoCloseable {
         return "{\"error\":{\"type\":" + quote(type) + (code == null ? "" : ",\"code\":" + quote(code)) + ",\"message\":" + quote(message) + "}}";
     }
 
+    /** A JSON string (or null), escaped as the CLI's JSON output escapes it. */
     static String quote(String text) {
-        if (text == null) {
-            return "null";
-        }
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        return com.acme.billing.ops.Json.write(text);
     }
 
     private static void pause(long millis) {
