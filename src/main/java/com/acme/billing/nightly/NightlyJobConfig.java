@@ -181,14 +181,16 @@ public class NightlyJobConfig {
         return step("pushToStripe", jobRepository, resumable(operations, (plan, done) -> {
             String last = plan.getString("last");
             boolean finalized = invoices.period(last).map(InvoiceRepository.PeriodState::finalized).orElse(false);
-            if (!finalized || pushes.status(last).pushed() == pushes.status(last).lines()) {
+            PushRepository.Status status = finalized ? pushes.status(last) : null;
+            if (status == null || status.pushed() == status.lines()) {
                 return;
             }
             if (!settings.hasKey()) {
-                done.add(last + ": STRIPE_API_KEY is not set, " + pushes.pendingCount(last) + " lines not pushed (push-stripe --dry-run shows them)");
+                done.add(last + ": STRIPE_API_KEY is not set, " + (status.lines() - status.pushed())
+                        + " lines not pushed (push-stripe --dry-run shows them)");
                 return;
             }
-            var outcome = push.getObject().push(last, pushes.status(last).pushed());
+            var outcome = push.getObject().push(last, status.pushed());
             done.add(last + ": " + outcome.pushed() + " lines pushed");
         }));
     }

@@ -31,7 +31,7 @@ public class ReportRepository {
     public long collectDailyUsage(String period) {
         BillingPeriod p = BillingPeriod.parse(period);
         jdbc.sql("DELETE FROM report_daily_usage WHERE period = ?").param(period).update();
-        int month = p.start().atOffset(java.time.ZoneOffset.UTC).getYear() * 100 + p.start().atOffset(java.time.ZoneOffset.UTC).getMonthValue();
+        int month = p.month().getYear() * 100 + p.month().getMonthValue();
         long startMicros = p.start().getEpochSecond() * 1_000_000L;
         List<Object[]> pending = new ArrayList<>();
         long[] rows = {0};

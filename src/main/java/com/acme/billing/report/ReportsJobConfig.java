@@ -1,20 +1,18 @@
 package com.acme.billing.report;
 
 import com.acme.billing.ops.ExecutionOwnerListener;
+import com.acme.billing.ops.KeysetReader;
+import com.acme.billing.ops.Workers;
 import com.acme.billing.ops.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
-import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.beans.factory.annotation.Value;
@@ -24,10 +22,11 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * {@code reports}: {@code collectDailyUsage} (the month's usage per user, metric and day, from the
- * event store) → {@code writeCsvReports} (invoice-lines, usage-summary, revenue-summary) →
+ * event store) → {@code writeCsvReports} (invoice-lines, usage-summary) →
  * {@code renderStatements} (chunks of invoices, one PDF per invoice, rendered on every core; the
  * last invoice done is in the step context, so a restart renders the rest) →
- * {@code renderFinanceReport}. Every file is written to a temporary name and renamed. Parameters:
+ * {@code writeFinanceReports} (revenue-summary.csv and finance-report.pdf, from one computation of the
+ * month's figures). Every file is written to a temporary name and renamed. Parameters:
  * {@code period}, {@code dir} and {@code run}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -37,9 +36,9 @@ public class ReportsJobConfig {
 
     @Bean
     Job renderReportsJob(JobRepository jobRepository, Step collectDailyUsage, Step writeCsvReports, Step renderStatements,
-            Step renderFinanceReport, ExecutionOwnerListener owners) {
+            Step writeFinanceReports, ExecutionOwnerListener owners) {
         return new JobBuilder(JOB_NAME, jobRepository).listener(owners).start(collectDailyUsage).next(writeCsvReports)
-                .next(renderStatements).next(renderFinanceReport).build();
+                .next(renderStatements).next(writeFinanceReports).build();
     }
 
     @Bean
@@ -52,13 +51,12 @@ public class ReportsJobConfig {
     }
 
     @Bean
-    Step writeCsvReports(JobRepository jobRepository, PlatformTransactionManager transactionManager, CsvReports csv, FinanceFigures finance) {
+    Step writeCsvReports(JobRepository jobRepository, PlatformTransactionManager transactionManager, CsvReports csv) {
         return new StepBuilder("writeCsvReports", jobRepository).tasklet((contribution, context) -> {
             var parameters = context.getStepContext().getJobParameters();
             String period = (String) parameters.get("period");
             Path dir = Path.of((String) parameters.get("dir"));
             csv.write(period, dir);
-            csv.writeRevenue(finance.of(period), dir);
             return RepeatStatus.FINISHED;
         }, transactionManager).build();
     }
@@ -76,40 +74,12 @@ public class ReportsJobConfig {
     @Bean
     @StepScope
     ItemStreamReader<String> invoiceIdReader(ReportRepository reports, @Value("#{jobParameters['period']}") String period) {
-        return new ItemStreamReader<>() {
-            private final Deque<String> page = new ArrayDeque<>();
-            private String last = "";
-            private boolean exhausted;
-
-            @Override
-            public void open(ExecutionContext context) {
-                last = context.getString("reports.last_invoice_id", "");
-            }
-
-            @Override
-            public String read() {
-                if (page.isEmpty() && !exhausted) {
-                    var next = reports.invoiceIdsAfter(period, last, 1000);
-                    exhausted = next.size() < 1000;
-                    page.addAll(next);
-                }
-                String id = page.poll();
-                if (id != null) {
-                    last = id;
-                }
-                return id;
-            }
-
-            @Override
-            public void update(ExecutionContext context) {
-                context.putString("reports.last_invoice_id", last);
-            }
-        };
+        return new KeysetReader<>("reports.last_invoice_id", (after, limit) -> reports.invoiceIdsAfter(period, after, limit), id -> id, 1000);
     }
 
     @Bean
     @StepScope
-    StatementWriter statementWriter(ReportRepository reports, ReportTemplates templates, ExecutorService reportWorkers,
+    StatementWriter statementWriter(ReportRepository reports, ReportTemplates templates, ExecutorService reportWorkers, ExecutorService reportLoader,
             @Value("#{jobParameters['period']}") String period, @Value("#{jobParameters['dir']}") String dir,
             @Value("${billing.reports.seller:Acme Analytics Inc.\nUsage-based billing\nbilling@acme.example}") String seller,
             @Value("${billing.progress-interval-ms:2000}") long progressMillis) throws java.io.IOException {
@@ -117,15 +87,19 @@ public class ReportsJobConfig {
         Files.createDirectories(invoices);
         var template = templates.get(ReportTemplates.STATEMENT);
         Progress progress = new Progress("rendering statements " + period + " (PDFs)", reports.invoiceCount(period), 0, System.err, progressMillis);
-        return new StatementWriter(reports, template, reportWorkers, period, invoices, seller, progress);
+        return new StatementWriter(reports, template, reportWorkers, reportLoader, period, invoices, seller, progress);
     }
 
     @Bean
-    Step renderFinanceReport(JobRepository jobRepository, PlatformTransactionManager transactionManager, FinanceFigures finance,
-            FinanceReport report) {
-        return new StepBuilder("renderFinanceReport", jobRepository).tasklet((contribution, context) -> {
+    Step writeFinanceReports(JobRepository jobRepository, PlatformTransactionManager transactionManager, FinanceFigures finance,
+            FinanceReport report, CsvReports csv) {
+        return new StepBuilder("writeFinanceReports", jobRepository).tasklet((contribution, context) -> {
             var parameters = context.getStepContext().getJobParameters();
-            report.render(finance.of((String) parameters.get("period")), Path.of((String) parameters.get("dir")));
+            Path dir = Path.of((String) parameters.get("dir"));
+            // One pass over every subscription history (MRR, movements) serves both files.
+            FinanceFigures.Figures figures = finance.of((String) parameters.get("period"));
+            csv.writeRevenue(figures, dir);
+            report.render(figures, dir);
             return RepeatStatus.FINISHED;
         }, transactionManager).build();
     }
@@ -133,11 +107,12 @@ public class ReportsJobConfig {
     /** One rendering thread per core: filling and exporting a PDF is pure CPU. */
     @Bean(destroyMethod = "shutdownNow")
     ExecutorService reportWorkers(@Value("${billing.reports.workers:0}") int workers) {
-        int threads = workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
-        return Executors.newFixedThreadPool(threads, runnable -> {
-            Thread thread = new Thread(runnable, "report-worker");
-            thread.setDaemon(true);
-            return thread;
-        });
+        return Workers.daemons("report-worker", workers > 0 ? workers : Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The thread that reads a chunk's statements from the database while the workers render. */
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService reportLoader() {
+        return Workers.daemons("report-loader", 1);
     }
 }

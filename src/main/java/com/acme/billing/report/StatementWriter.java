@@ -1,12 +1,12 @@
 package com.acme.billing.report;
 
 import com.acme.billing.ops.Progress;
+import com.acme.billing.ops.Workers;
 import com.acme.billing.period.BillingPeriod;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,6 +25,7 @@ public class StatementWriter implements ItemWriter<String> {
     private final ReportRepository reports;
     private final JasperReport template;
     private final ExecutorService workers;
+    private final ExecutorService loader;
     private final String period;
     private final int daysInMonth;
     private final Path invoicesDir;
@@ -32,8 +33,10 @@ public class StatementWriter implements ItemWriter<String> {
     private final Progress progress;
     private final AtomicLong done = new AtomicLong();
 
-    public StatementWriter(ReportRepository reports, JasperReport template, ExecutorService workers, String period, Path invoicesDir, String seller,
-            Progress progress) {
+    /** @param loader one thread that reads the chunk's data while {@code workers} render */
+    public StatementWriter(ReportRepository reports, JasperReport template, ExecutorService workers, ExecutorService loader, String period,
+            Path invoicesDir, String seller, Progress progress) {
+        this.loader = loader;
         this.reports = reports;
         this.template = template;
         this.workers = workers;
@@ -47,12 +50,6 @@ public class StatementWriter implements ItemWriter<String> {
 
     static final int SLICE = 50;
 
-    private final ExecutorService loader = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "report-loader");
-        thread.setDaemon(true);
-        return thread;
-    });
-
     @Override
     public void write(Chunk<? extends String> chunk) throws Exception {
         List<String> ids = new ArrayList<>(chunk.getItems());
@@ -61,33 +58,22 @@ public class StatementWriter implements ItemWriter<String> {
             List<String> slice = ids.subList(from, Math.min(ids.size(), from + SLICE));
             slices.add(loader.submit(() -> reports.statements(period, slice)));
         }
-        List<Future<?>> futures = new ArrayList<>();
+        List<Future<Void>> futures = new ArrayList<>();
         for (Future<List<Statement>> slice : slices) {
             for (Statement statement : slice.get()) {
                 futures.add(render(statement));
             }
         }
-        Exception failure = null;
-        for (Future<?> future : futures) {
-            try {
-                future.get();
-            } catch (ExecutionException e) {
-                if (failure == null) {
-                    failure = e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause());
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        Workers.awaitAll(futures);
     }
 
-    private Future<?> render(Statement statement) {
+    private Future<Void> render(Statement statement) {
         return workers.submit(() -> {
             Map<String, Object> parameters = StatementFormat.parameters(statement, seller);
             parameters.put("DAILY", new JRMapCollectionDataSource(StatementFormat.daily(statement, daysInMonth)));
             PdfRenderer.render(template, parameters, StatementFormat.rows(statement), invoicesDir.resolve(statement.invoiceId() + ".pdf"));
             progress.at(done.incrementAndGet());
+            return null;
         });
     }
 }

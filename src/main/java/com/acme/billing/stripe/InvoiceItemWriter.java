@@ -1,12 +1,12 @@
 package com.acme.billing.stripe;
 
 import com.acme.billing.ops.Progress;
+import com.acme.billing.ops.Workers;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.springframework.batch.infrastructure.item.Chunk;
@@ -54,20 +54,7 @@ public class InvoiceItemWriter implements ItemWriter<PushLine> {
             futures.add(workers.submit(() -> pushUser(user.getKey(), customers.get(user.getKey()), user.getValue())));
         }
         List<PushResult> results = new ArrayList<>();
-        RuntimeException unavailable = null;
-        for (Future<List<PushResult>> future : futures) {
-            try {
-                results.addAll(future.get());
-            } catch (ExecutionException e) {
-                // Wait for every worker before failing, so that no request of this chunk is still in flight.
-                if (unavailable == null) {
-                    unavailable = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                }
-            }
-        }
-        if (unavailable != null) {
-            throw unavailable;
-        }
+        Workers.awaitAll(futures).forEach(results::addAll);
         pushes.record(results, clock.instant(), executionId);
     }
 

@@ -1,16 +1,18 @@
 package com.acme.billing.stripe;
 
 import com.acme.billing.ops.ExecutionOwnerListener;
+import com.acme.billing.ops.KeysetReader;
+import com.acme.billing.ops.Workers;
 import com.acme.billing.ops.Progress;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -49,7 +51,7 @@ public class PushStripeJobConfig {
     }
 
     @Bean
-    Step pushInvoiceItems(JobRepository jobRepository, PlatformTransactionManager transactionManager, PendingLineReader pendingLineReader,
+    Step pushInvoiceItems(JobRepository jobRepository, PlatformTransactionManager transactionManager, ItemStreamReader<PushLine> pendingLineReader,
             InvoiceItemWriter invoiceItemWriter, StripeSettings settings, @Value("${billing.stripe.chunk-size:0}") int configured) {
         return new StepBuilder("pushInvoiceItems", jobRepository).<PushLine, PushLine>chunk(chunkSize(settings, configured))
                 .transactionManager(transactionManager)
@@ -61,9 +63,11 @@ public class PushStripeJobConfig {
 
     @Bean
     @StepScope
-    PendingLineReader pendingLineReader(PushRepository pushes, @Value("#{jobParameters['period']}") String period,
+    ItemStreamReader<PushLine> pendingLineReader(PushRepository pushes, @Value("#{jobParameters['period']}") String period,
             StripeSettings settings, @Value("${billing.stripe.chunk-size:0}") int configured) {
-        return new PendingLineReader(pushes, period, chunkSize(settings, configured));
+        // The period's finalized lines Stripe does not hold yet; a line refused in this run is not asked again.
+        return new KeysetReader<>("push.last_line_id", (after, limit) -> pushes.pendingAfter(period, after, limit), PushLine::lineId,
+                chunkSize(settings, configured));
     }
 
     @Bean
@@ -103,11 +107,7 @@ public class PushStripeJobConfig {
 
     @Bean(destroyMethod = "shutdownNow")
     ExecutorService stripeWorkers(StripeSettings settings) {
-        return Executors.newFixedThreadPool(settings.workers(), runnable -> {
-            Thread thread = new Thread(runnable, "stripe-worker");
-            thread.setDaemon(true);
-            return thread;
-        });
+        return Workers.daemons("stripe-worker", settings.workers());
     }
 
     @Bean

@@ -20,15 +20,21 @@ public final class BillingProcess {
     /** @param env more environment (STRIPE_API_BASE, ...) */
     public static Process start(TestDatabase db, String now, java.util.Map<String, String> env, List<String> properties, String... args)
             throws IOException {
+        ProcessBuilder builder = builder(db, properties, args);
+        builder.environment().put("BILLING_NOW", now);
+        builder.environment().putAll(env);
+        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        return builder.start();
+    }
+
+    /** The command line and environment of a billing JVM on this database; output handling is the caller's. */
+    public static ProcessBuilder builder(TestDatabase db, List<String> properties, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
         command.addAll(properties);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BillingApplication.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(db.env());
-        builder.environment().put("BILLING_NOW", now);
-        builder.environment().putAll(env);
-        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        return builder.start();
+        return builder;
     }
 }
