@@ -1,6 +1,6 @@
 package com.acme.billing.catalog;
 
-import com.acme.billing.ops.InputRefusedException;
+import com.acme.billing.platform.InputRefusedException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Currency;

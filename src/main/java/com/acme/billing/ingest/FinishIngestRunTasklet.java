@@ -1,6 +1,6 @@
 package com.acme.billing.ingest;
 
-import com.acme.billing.config.BillingPaths;
+import com.acme.billing.platform.BillingPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

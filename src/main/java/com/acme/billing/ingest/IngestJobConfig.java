@@ -1,8 +1,10 @@
 package com.acme.billing.ingest;
 
-import com.acme.billing.ops.Progress;
-import com.acme.billing.catalog.CatalogRepository;
-import com.acme.billing.config.BillingPaths;
+import com.acme.billing.eventstore.EventStore;
+
+import com.acme.billing.platform.Progress;
+import com.acme.billing.catalog.store.CatalogRepository;
+import com.acme.billing.platform.BillingPaths;
 import com.acme.billing.ops.ExecutionOwnerListener;
 import java.nio.file.Path;
 import java.time.Clock;

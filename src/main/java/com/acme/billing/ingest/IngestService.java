@@ -1,9 +1,9 @@
 package com.acme.billing.ingest;
 
-import com.acme.billing.catalog.CatalogRepository;
-import com.acme.billing.config.BillingPaths;
-import com.acme.billing.ops.InputRefusedException;
-import com.acme.billing.ops.JobRunner;
+import com.acme.billing.catalog.store.CatalogRepository;
+import com.acme.billing.platform.BillingPaths;
+import com.acme.billing.platform.InputRefusedException;
+import com.acme.billing.platform.JobRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -162,7 +162,7 @@ public class IngestService {
 
     private List<Path> expand(List<String> arguments) {
         if (arguments.isEmpty()) {
-            throw new com.acme.billing.ops.BadInvocationException("ingest needs FILE or DIR arguments, or --inbox");
+            throw new com.acme.billing.platform.InputRefusedException("ingest needs FILE or DIR arguments, or --inbox");
         }
         List<Path> files = new ArrayList<>();
         for (String argument : arguments) {

@@ -1,5 +1,7 @@
 package com.acme.billing.ingest;
 
+import com.acme.billing.eventstore.EventStore;
+
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

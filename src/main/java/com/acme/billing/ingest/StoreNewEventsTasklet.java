@@ -1,6 +1,8 @@
 package com.acme.billing.ingest;
 
-import com.acme.billing.config.BillingPaths;
+import com.acme.billing.eventstore.EventStore;
+
+import com.acme.billing.platform.BillingPaths;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;

@@ -1,6 +1,6 @@
 package com.acme.billing.ingest;
 
-import com.acme.billing.ops.InputRefusedException;
+import com.acme.billing.platform.InputRefusedException;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package com.acme.billing.ingest;
 
-import com.acme.billing.ops.Progress;
+import com.acme.billing.platform.Progress;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package com.acme.billing.ingest;
 
+import com.acme.billing.eventstore.EventStore;
+
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;

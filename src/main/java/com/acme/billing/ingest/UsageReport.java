@@ -1,10 +1,10 @@
 package com.acme.billing.ingest;
 
-import com.acme.billing.catalog.CatalogRepository;
+import com.acme.billing.catalog.store.CatalogRepository;
 import com.acme.billing.catalog.Tier;
-import com.acme.billing.ops.BadInvocationException;
+import com.acme.billing.platform.InputRefusedException;
 import com.acme.billing.period.BillingPeriod;
-import com.acme.billing.subscription.SubscriptionRepository;
+import com.acme.billing.subscription.store.SubscriptionRepository;
 import com.acme.billing.subscription.SubscriptionTimeline;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,7 +44,7 @@ public class UsageReport {
         try {
             period = BillingPeriod.parse(periodText);
         } catch (IllegalArgumentException e) {
-            throw new BadInvocationException(e.getMessage());
+            throw new InputRefusedException(e.getMessage());
         }
         var catalog = catalogs.latest().map(CatalogRepository.StoredCatalog::catalog).orElse(null);
         Map<String, String> tiers = tiersIn(period, userId);

@@ -1,6 +1,6 @@
 package com.acme.billing.invoice;
 
-import com.acme.billing.catalog.CatalogRepository;
+import com.acme.billing.catalog.store.CatalogRepository;
 import com.acme.billing.ops.ExecutionOwnerListener;
 import com.acme.billing.period.BillingPeriod;
 import com.acme.billing.rating.Rating;
@@ -89,7 +89,7 @@ public class ClosePeriodJobConfig {
             invoices.markRated(period, catalog.version());
         }
         long total = invoices.ratingUsers(period);
-        var progress = new com.acme.billing.ops.Progress("rating " + period + " (users)", total, 0, System.err, progressMillis);
+        var progress = new com.acme.billing.platform.Progress("rating " + period + " (users)", total, 0, System.err, progressMillis);
         long[] done = {0};
         return chunk -> {
             List<? extends RatedUser> users = chunk.getItems();

@@ -1,8 +1,8 @@
 package com.acme.billing.invoice;
 
-import com.acme.billing.catalog.CatalogRepository;
-import com.acme.billing.ops.BadInvocationException;
-import com.acme.billing.ops.JobRunner;
+import com.acme.billing.catalog.store.CatalogRepository;
+import com.acme.billing.platform.InputRefusedException;
+import com.acme.billing.platform.JobRunner;
 import com.acme.billing.period.BillingPeriod;
 import com.acme.billing.rating.Rating;
 import java.math.BigDecimal;
@@ -54,7 +54,7 @@ public class ClosePeriodService {
     public Outcome close(String periodText, boolean dryRun) {
         BillingPeriod period = parse(periodText);
         if (period.start().isAfter(clock.instant())) {
-            throw new BadInvocationException("period " + period + " has not started yet (now is " + clock.instant() + ")");
+            throw new InputRefusedException("period " + period + " has not started yet (now is " + clock.instant() + ")");
         }
         var catalog = catalogFor(period.toString());
         if (dryRun) {
@@ -80,14 +80,14 @@ public class ClosePeriodService {
 
     public Outcome finalizePeriod(String periodText) {
         BillingPeriod period = parse(periodText);
-        var state = invoices.period(period.toString()).orElseThrow(() -> new BadInvocationException(
+        var state = invoices.period(period.toString()).orElseThrow(() -> new InputRefusedException(
                 "period " + period + " has not been closed; run close-period --period " + period + " first"));
         if (clock.instant().isBefore(period.end())) {
-            throw new BadInvocationException("period " + period + " is still running (it ends " + period.end() + "); finalize it after");
+            throw new InputRefusedException("period " + period + " is still running (it ends " + period.end() + "); finalize it after");
         }
         var latest = catalogs.latest().orElseThrow();
         if (!state.finalized() && state.catalogVersion() != null && state.catalogVersion() != latest.version()) {
-            throw new BadInvocationException("the catalog changed (version " + latest.version() + ") since close-period rated " + period
+            throw new InputRefusedException("the catalog changed (version " + latest.version() + ") since close-period rated " + period
                     + " with version " + state.catalogVersion() + "; run close-period --period " + period + " again, then finalize");
         }
         JobExecution execution = jobRunner.start(finalizeJob, new JobParametersBuilder()
@@ -104,7 +104,7 @@ public class ClosePeriodService {
         try {
             return BillingPeriod.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new BadInvocationException(e.getMessage());
+            throw new InputRefusedException(e.getMessage());
         }
     }
 }

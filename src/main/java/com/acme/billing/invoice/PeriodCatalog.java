@@ -1,7 +1,7 @@
 package com.acme.billing.invoice;
 
-import com.acme.billing.catalog.CatalogRepository;
-import com.acme.billing.ops.InputRefusedException;
+import com.acme.billing.catalog.store.CatalogRepository;
+import com.acme.billing.platform.InputRefusedException;
 import org.springframework.stereotype.Component;
 
 /** The catalog a period is rated with: the version it was finalized with, or the latest while it is open. */

@@ -1,12 +1,12 @@
 package com.acme.billing.invoice;
 
-import com.acme.billing.config.BillingPaths;
-import com.acme.billing.ingest.EventStore;
+import com.acme.billing.platform.BillingPaths;
+import com.acme.billing.eventstore.EventStore;
 import com.acme.billing.period.BillingPeriod;
 import com.acme.billing.rating.Segment;
 import com.acme.billing.rating.Segments;
 import com.acme.billing.subscription.SubscriptionChange;
-import com.acme.billing.subscription.SubscriptionRepository;
+import com.acme.billing.subscription.store.SubscriptionRepository;
 import com.acme.billing.subscription.SubscriptionState;
 import com.acme.billing.subscription.SubscriptionTimeline;
 import java.io.BufferedWriter;

@@ -1,6 +1,6 @@
 package com.acme.billing.nightly;
 
-import com.acme.billing.ops.JobRunner;
+import com.acme.billing.platform.JobRunner;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

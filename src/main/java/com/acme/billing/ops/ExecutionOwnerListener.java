@@ -1,5 +1,8 @@
 package com.acme.billing.ops;
 
+import com.acme.billing.platform.JobRunner;
+
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;

@@ -1,11 +1,12 @@
 package com.acme.billing.ops;
 
+import com.acme.billing.platform.InputRefusedException;
+import com.acme.billing.platform.JobRunner;
+
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -56,16 +57,16 @@ public class Operations {
             execution = jobOperator.recover(execution);
         }
         if (execution.getStatus() == BatchStatus.COMPLETED) {
-            throw new BadInvocationException("execution " + id + " completed; nothing to restart");
+            throw new InputRefusedException("execution " + id + " completed; nothing to restart");
         }
         if (execution.getStatus() == BatchStatus.ABANDONED) {
-            throw new BadInvocationException("execution " + id + " was abandoned; it cannot be restarted");
+            throw new InputRefusedException("execution " + id + " was abandoned; it cannot be restarted");
         }
         JobExecution restarted;
         try {
             restarted = jobOperator.restart(execution);
         } catch (Exception e) {
-            throw new BadInvocationException("cannot restart execution " + id + ": " + e.getMessage());
+            throw new InputRefusedException("cannot restart execution " + id + ": " + e.getMessage());
         }
         return jobRunner.checked(restarted);
     }
@@ -75,7 +76,7 @@ public class Operations {
         try {
             jobOperator.stop(execution);
         } catch (Exception e) {
-            throw new BadInvocationException("cannot stop execution " + id + " (" + execution.getStatus() + "): " + e.getMessage());
+            throw new InputRefusedException("cannot stop execution " + id + " (" + execution.getStatus() + "): " + e.getMessage());
         }
     }
 
@@ -88,7 +89,7 @@ public class Operations {
         try {
             return jobOperator.abandon(execution);
         } catch (Exception e) {
-            throw new BadInvocationException("cannot abandon execution " + id + ": " + e.getMessage());
+            throw new InputRefusedException("cannot abandon execution " + id + ": " + e.getMessage());
         }
     }
 
@@ -100,21 +101,9 @@ public class Operations {
             execution = null;
         }
         if (execution == null) {
-            throw new BadInvocationException("no job execution " + id + " (see jobs/billing executions)");
+            throw new InputRefusedException("no job execution " + id + " (see jobs/billing executions)");
         }
         return execution;
-    }
-
-    public Map<String, Object> asJson(ExecutionRow row) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", row.id());
-        json.put("job", row.job());
-        json.put("status", row.status());
-        json.put("start", row.start());
-        json.put("end", row.end());
-        json.put("failed_step", row.failedStep());
-        json.put("message", row.message());
-        return json;
     }
 
     private void refuseIfAlive(JobExecution execution) {
@@ -128,7 +117,7 @@ public class Operations {
             return;
         }
         if (!owner.get().host().equals(ExecutionOwnerListener.hostName())) {
-            throw new BadInvocationException("execution " + execution.getId() + " is " + execution.getStatus() + " on host "
+            throw new InputRefusedException("execution " + execution.getId() + " is " + execution.getStatus() + " on host "
                     + owner.get().host() + " (pid " + owner.get().pid() + "); restart it there, or stop it first");
         }
         boolean alive = ProcessHandle.of(owner.get().pid())
@@ -137,7 +126,7 @@ public class Operations {
                 .filter(p -> p.info().startInstant().map(s -> !s.isAfter(owner.get().startedAt())).orElse(true))
                 .isPresent();
         if (alive && owner.get().pid() != ProcessHandle.current().pid()) {
-            throw new BadInvocationException("execution " + execution.getId() + " is still running in process " + owner.get().pid()
+            throw new InputRefusedException("execution " + execution.getId() + " is still running in process " + owner.get().pid()
                     + "; wait for it, or jobs/billing stop " + execution.getId());
         }
     }

@@ -4,7 +4,7 @@ import com.acme.billing.catalog.Catalog;
 import com.acme.billing.catalog.Tier;
 import com.acme.billing.invoice.PeriodCatalog;
 import com.acme.billing.period.BillingPeriod;
-import com.acme.billing.subscription.SubscriptionRepository;
+import com.acme.billing.subscription.store.SubscriptionRepository;
 import com.acme.billing.subscription.SubscriptionState;
 import com.acme.billing.subscription.SubscriptionTimeline;
 import java.math.BigDecimal;

@@ -1,6 +1,6 @@
 package com.acme.billing.report;
 
-import com.acme.billing.ingest.EventStore;
+import com.acme.billing.eventstore.EventStore;
 import com.acme.billing.period.BillingPeriod;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package com.acme.billing.report;
 
-import com.acme.billing.ops.BadInvocationException;
-import com.acme.billing.ops.JobRunner;
+import com.acme.billing.platform.InputRefusedException;
+import com.acme.billing.platform.JobRunner;
 import com.acme.billing.period.BillingPeriod;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,10 +36,10 @@ public class ReportsService {
         try {
             period = BillingPeriod.parse(periodText).toString();
         } catch (IllegalArgumentException e) {
-            throw new BadInvocationException(e.getMessage());
+            throw new InputRefusedException(e.getMessage());
         }
         if (reports.invoiceCount(period) == 0) {
-            throw new BadInvocationException("period " + period + " has no invoices: run close-period --period " + period + " first");
+            throw new InputRefusedException("period " + period + " has no invoices: run close-period --period " + period + " first");
         }
         JobExecution execution = jobRunner.start(reportsJob, new JobParametersBuilder()
                 .addString("period", period)

@@ -1,7 +1,7 @@
 package com.acme.billing.report;
 
-import com.acme.billing.ops.Progress;
-import com.acme.billing.ops.Workers;
+import com.acme.billing.platform.Progress;
+import com.acme.billing.platform.Workers;
 import com.acme.billing.period.BillingPeriod;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package com.acme.billing.stripe;
 
-import com.acme.billing.ops.Progress;
-import com.acme.billing.ops.Workers;
+import com.acme.billing.platform.Progress;
+import com.acme.billing.platform.Workers;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,9 +1,9 @@
 package com.acme.billing.stripe;
 
 import com.acme.billing.ops.ExecutionOwnerListener;
-import com.acme.billing.ops.KeysetReader;
-import com.acme.billing.ops.Workers;
-import com.acme.billing.ops.Progress;
+import com.acme.billing.platform.KeysetReader;
+import com.acme.billing.platform.Workers;
+import com.acme.billing.platform.Progress;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import org.springframework.batch.core.configuration.annotation.StepScope;

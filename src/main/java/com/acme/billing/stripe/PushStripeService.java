@@ -1,8 +1,8 @@
 package com.acme.billing.stripe;
 
 import com.acme.billing.invoice.InvoiceRepository;
-import com.acme.billing.ops.BadInvocationException;
-import com.acme.billing.ops.JobRunner;
+import com.acme.billing.platform.InputRefusedException;
+import com.acme.billing.platform.JobRunner;
 import com.acme.billing.period.BillingPeriod;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -48,11 +48,11 @@ public class PushStripeService {
         try {
             period = BillingPeriod.parse(text).toString();
         } catch (IllegalArgumentException e) {
-            throw new BadInvocationException(e.getMessage());
+            throw new InputRefusedException(e.getMessage());
         }
         boolean finalized = invoices.period(period).map(InvoiceRepository.PeriodState::finalized).orElse(false);
         if (!finalized) {
-            throw new BadInvocationException("period " + period + " is not finalized: only finalized invoices go to Stripe "
+            throw new InputRefusedException("period " + period + " is not finalized: only finalized invoices go to Stripe "
                     + "(close-period, then finalize --period " + period + ")");
         }
         return period;
@@ -61,12 +61,12 @@ public class PushStripeService {
     /** Runs the push job for a checked period; {@code pushedBefore} is {@link #pushedNow} taken before, for the counts. */
     public Outcome push(String period, long pushedBefore) {
         if (!settings.hasKey()) {
-            throw new BadInvocationException("STRIPE_API_KEY is not set (push-stripe --dry-run shows what would be sent without it)");
+            throw new InputRefusedException("STRIPE_API_KEY is not set (push-stripe --dry-run shows what would be sent without it)");
         }
         // The rate limit is per process: two pushes at once (other periods) would each take the whole of it.
         for (Map.Entry<Long, String> other : jobRunner.unfinished(PushStripeJobConfig.JOB_NAME).entrySet()) {
             if (!period.equals(other.getValue())) {
-                throw new BadInvocationException("push-stripe of " + other.getValue() + " (execution " + other.getKey() + ") has not ended; "
+                throw new InputRefusedException("push-stripe of " + other.getValue() + " (execution " + other.getKey() + ") has not ended; "
                         + "one push at a time keeps requests within STRIPE_MAX_REQUESTS_PER_SECOND. Wait for it, or if its process died, "
                         + "jobs/billing restart " + other.getKey() + " (or abandon " + other.getKey() + ")");
             }

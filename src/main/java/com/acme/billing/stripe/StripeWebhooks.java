@@ -1,11 +1,11 @@
 package com.acme.billing.stripe;
 
-import com.acme.billing.catalog.CatalogRepository;
+import com.acme.billing.catalog.store.CatalogRepository;
 import com.acme.billing.ops.AlertRepository;
 import com.acme.billing.subscription.SubscriptionAction;
 import com.acme.billing.subscription.SubscriptionChange;
-import com.acme.billing.subscription.SubscriptionImport;
-import com.acme.billing.subscription.SubscriptionRepository;
+import com.acme.billing.subscription.store.SubscriptionImport;
+import com.acme.billing.subscription.store.SubscriptionRepository;
 import com.acme.billing.subscription.SubscriptionState;
 import com.acme.billing.subscription.SubscriptionTimeline;
 import com.stripe.exception.SignatureVerificationException;

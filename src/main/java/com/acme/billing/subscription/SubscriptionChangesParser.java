@@ -2,7 +2,7 @@ package com.acme.billing.subscription;
 
 import com.acme.billing.catalog.Catalog;
 import com.acme.billing.catalog.Tier;
-import com.acme.billing.ops.InputRefusedException;
+import com.acme.billing.platform.InputRefusedException;
 import com.opencsv.CSVReader;
 import com.opencsv.CSVReaderBuilder;
 import com.opencsv.exceptions.CsvException;

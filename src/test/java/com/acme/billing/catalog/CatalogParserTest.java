@@ -3,7 +3,7 @@ package com.acme.billing.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.acme.billing.ops.InputRefusedException;
+import com.acme.billing.platform.InputRefusedException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;

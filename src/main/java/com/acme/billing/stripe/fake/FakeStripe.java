@@ -363,9 +363,22 @@ public final class FakeStripe implements AutoCloseable {
         return "{\"error\":{\"type\":" + quote(type) + (code == null ? "" : ",\"code\":" + quote(code)) + ",\"message\":" + quote(message) + "}}";
     }
 
-    /** A JSON string (or null), escaped as the CLI's JSON output escapes it. */
+    /** A JSON string (or null). The fake is a dev tool with no dependency beyond the JDK, so it escapes by itself. */
     static String quote(String text) {
-        return com.acme.billing.ops.Json.write(text);
+        if (text == null) {
+            return "null";
+        }
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
     }
 
     private static void pause(long millis) {

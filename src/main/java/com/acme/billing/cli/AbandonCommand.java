@@ -1,0 +1,20 @@
+package com.acme.billing.cli;
+
+import com.acme.billing.ops.Operations;
+import org.springframework.batch.core.job.JobExecution;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "abandon", header = "give up a run for good", description = "Give up a stopped or failed run for good.")
+final class AbandonCommand extends BillingCommand {
+
+    @Parameters(paramLabel = "ID", description = "the execution id (jobs/billing executions)")
+    long id;
+
+    @Override
+    int run(CommandContext context) {
+        JobExecution abandoned = context.bean(Operations.class).abandon(id);
+        context.console().say("execution %d abandoned; it will not be restarted", abandoned.getId());
+        return context.console().done(new StopCommand.Result(abandoned.getId(), abandoned.getStatus().name()));
+    }
+}

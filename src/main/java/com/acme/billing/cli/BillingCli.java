@@ -1,0 +1,121 @@
+package com.acme.billing.cli;
+
+import com.acme.billing.BillingApplication;
+import com.acme.billing.platform.InputRefusedException;
+import com.acme.billing.platform.JobFailedException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TimeZone;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * {@code jobs/billing}: picocli parses and checks the command line before anything starts (an
+ * option a command does not take, or a value of the wrong type, is exit 2 naming it); then Spring
+ * starts with the resolved settings and the command runs.
+ */
+@Command(name = "billing", mixinStandardHelpOptions = true, version = "billing 0.1.0",
+        synopsisSubcommandLabel = "COMMAND",
+        description = "The nightly usage billing pipeline: ingest, rate, invoice, push to Stripe, report.",
+        subcommands = {DemoCommand.class, ImportCatalogCommand.class, ImportSubscriptionsCommand.class, IngestCommand.class,
+                UsageCommand.class, ClosePeriodCommand.class, FinalizeCommand.class, PushStripeCommand.class,
+                PushStatusCommand.class, ReportsCommand.class, NightlyCommand.class, ExecutionsCommand.class,
+                RestartCommand.class, StopCommand.class, AbandonCommand.class, ServeCommand.class, AlertsCommand.class},
+        footer = {"", "Every command takes --json (its result as one JSON object on the last line),",
+                "--home DIR, --db-url URL, --db-user USER, --db-password PASSWORD, --now INSTANT.",
+                "Flags win over BILLING_* / STRIPE_* variables, which win over application.yml.",
+                "Exit codes: 0 ok, 1 a job failed (jobs/billing restart ID),",
+                "2 bad invocation or unusable input (nothing written).",
+                "jobs/billing COMMAND --help shows a command's options."})
+public final class BillingCli {
+
+    private BillingCli() {
+    }
+
+    /** The command line with every command and the typed converters, as {@code --help} shows it. */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(BillingCli.class);
+        TypeConverters.register(commandLine);
+        return commandLine;
+    }
+
+    /** Runs one command; returns the exit code (0 ok, 1 a job failed, 2 bad invocation or input). */
+    public static int run(Map<String, String> env, PrintStream out, PrintStream err, String... args) {
+        // Spring Batch stamps executions with local date-times: keep them in UTC, like everything else.
+        TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
+        // stripe-java speaks through HttpURLConnection, which by default sends a POST a second time on its
+        // own when a connection drops: a request our rate limiter never saw. Our retries (counted, with
+        // backoff and the idempotency key) are the only ones. More kept-alive connections for the workers.
+        System.setProperty("sun.net.http.retryPost", "false");
+        System.setProperty("http.maxConnections", "32");
+
+        CommandLine commandLine = commandLine();
+        ParseResult parsed;
+        try {
+            parsed = commandLine.parseArgs(args);
+        } catch (ParameterException e) {
+            Console console = new Console(out, err, Arrays.asList(args).contains("--json"));
+            String name = e.getCommandLine().getCommandName();
+            int exit = console.fail(2, e.getMessage(), (Long) null);
+            err.println("billing: " + (name.equals("billing") ? "jobs/billing --help lists the commands"
+                    : "jobs/billing " + name + " --help lists its options"));
+            return exit;
+        }
+        ParseResult leaf = parsed;
+        while (leaf.subcommand() != null) {
+            leaf = leaf.subcommand();
+        }
+        if (leaf.isUsageHelpRequested() || leaf.isVersionHelpRequested()) {
+            CommandLine.printHelpIfRequested(parsed.asCommandLineList(), out, err, CommandLine.Help.Ansi.OFF);
+            return 0;
+        }
+        if (!(leaf.commandSpec().userObject() instanceof BillingCommand command)) {
+            err.print(commandLine.getUsageMessage());
+            err.println("billing: name a command");
+            return 2;
+        }
+        Console console = new Console(out, err, command.common.json);
+        Map<String, Object> settings;
+        try {
+            settings = Settings.resolve(command, env);
+            command.prepareHome(Path.of((String) settings.get("billing.home")));
+        } catch (InputRefusedException | BadInvocationException e) {
+            return console.fail(2, e.getMessage(), (Long) null);
+        }
+        SpringApplication application = new SpringApplication(BillingApplication.class);
+        application.setWebApplicationType(command.web() ? WebApplicationType.SERVLET : WebApplicationType.NONE);
+        application.setAddCommandLineProperties(false);
+        application.addListeners(new Settings.First(settings));
+        ConfigurableApplicationContext context;
+        try {
+            context = application.run();
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return console.fail(2, "cannot start: " + root.getMessage() + " (database "
+                    + Settings.redacted(settings.get("billing.db.url")) + ")", (Long) null);
+        }
+        try (context) {
+            return command.run(new CommandContext(context, console));
+        } catch (JobFailedException e) {
+            return console.fail(1, e.getMessage(), e.executionId());
+        } catch (InputRefusedException | BadInvocationException e) {
+            return console.fail(2, e.getMessage(), (Long) null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } catch (Exception e) {
+            Path log = Path.of((String) settings.get("billing.home")).resolve("logs").resolve("billing.log");
+            return console.fail(1, "failed: " + e.getMessage() + " (details in " + log + ")", (Long) null);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package com.acme.billing.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Mixin;
+
+/**
+ * One command of {@code jobs/billing}: its options are fields (picocli), it runs once the Spring
+ * context is up, with the services it asks the {@link CommandContext} for, and returns the exit code.
+ */
+public abstract class BillingCommand {
+
+    @Mixin
+    CommonOptions common = new CommonOptions();
+
+    /** Only {@code serve} listens on a port; every other command is a plain batch process. */
+    boolean web() {
+        return false;
+    }
+
+    String defaultHome() {
+        return "./var";
+    }
+
+    /** The clock when neither --now nor BILLING_NOW is given; null is the system clock. */
+    String defaultNow() {
+        return null;
+    }
+
+    /** Settings of this command's own (a port), added to those of {@link CommonOptions}. */
+    void addSettings(Map<String, Object> settings) {
+    }
+
+    /** Runs before Spring starts (and so before the database or the log file is opened). */
+    void prepareHome(Path home) {
+    }
+
+    abstract int run(CommandContext context) throws Exception;
+}

@@ -1,0 +1,50 @@
+package com.acme.billing.cli;
+
+import com.acme.billing.stripe.StripeWebhooks;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", header = "HTTP: Stripe webhooks (port 8080)",
+        description = "HTTP: POST /webhooks/stripe (signatures checked with STRIPE_WEBHOOK_SECRET); runs until stopped.")
+final class ServeCommand extends BillingCommand {
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "8080", description = "the port (0 picks a free one; default ${DEFAULT-VALUE})")
+    int port;
+
+    record Result(int port) {
+    }
+
+    @Override
+    boolean web() {
+        return true;
+    }
+
+    @Override
+    void addSettings(Map<String, Object> settings) {
+        if (port < 0 || port > 65535) {
+            throw new BadInvocationException("--port " + port + " is not a port number (0 picks a free one)");
+        }
+        settings.put("server.port", Integer.toString(port));
+    }
+
+    /** Runs until the process is stopped (SIGTERM, Ctrl-C): Spring closes the context, and this returns. */
+    @Override
+    int run(CommandContext context) throws InterruptedException {
+        if (!context.bean(StripeWebhooks.class).configured()) {
+            throw new BadInvocationException("STRIPE_WEBHOOK_SECRET is not set: serve cannot verify Stripe's events");
+        }
+        int listening = ((WebServerApplicationContext) context.spring()).getWebServer().getPort();
+        CountDownLatch closed = new CountDownLatch(1);
+        context.spring().addApplicationListener((ApplicationListener<ContextClosedEvent>) event -> closed.countDown());
+        context.console().say("serving on port %d: POST /webhooks/stripe (Stripe events, signatures checked); stop with Ctrl-C or SIGTERM",
+                listening);
+        context.console().done(new Result(listening));
+        closed.await();
+        return 0;
+    }
+}

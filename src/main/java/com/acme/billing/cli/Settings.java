@@ -1,0 +1,94 @@
+package com.acme.billing.cli;
+
+import com.acme.billing.BillingApplication;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.MapPropertySource;
+
+/** Flag, then environment variable, then application.yml (SPEC 1), resolved before Spring starts. */
+final class Settings {
+
+    /** Environment variables that map one to one onto a property. */
+    private static final Map<String, String> FROM_ENVIRONMENT = Map.of(
+            "STRIPE_API_KEY", "billing.stripe.api-key",
+            "STRIPE_API_BASE", "billing.stripe.api-base",
+            "STRIPE_WEBHOOK_SECRET", "billing.stripe.webhook-secret",
+            "STRIPE_MAX_REQUESTS_PER_SECOND", "billing.stripe.max-requests-per-second",
+            "STRIPE_WORKERS", "billing.stripe.workers",
+            "STRIPE_MAX_ATTEMPTS", "billing.stripe.max-attempts",
+            "STRIPE_BACKOFF_BASE_MS", "billing.stripe.backoff-base-ms",
+            "STRIPE_READ_TIMEOUT_MS", "billing.stripe.read-timeout-ms",
+            "BILLING_EVENT_STORE", "billing.event-store",
+            "BILLING_SAMPLE_DATA", "billing.sample-data");
+
+    private Settings() {
+    }
+
+    /**
+     * BILLING_HOME is made absolute here so that the H2 URL derived from it does not depend on where a
+     * later process starts.
+     */
+    static Map<String, Object> resolve(BillingCommand command, Map<String, String> env) {
+        CommonOptions flags = command.common;
+        Map<String, Object> settings = new LinkedHashMap<>();
+        String home = first(flags.home == null ? null : flags.home.toString(), env.get("BILLING_HOME"), command.defaultHome());
+        Path homePath = Path.of(home).toAbsolutePath().normalize();
+        settings.put("billing.home", homePath.toString());
+        String url = first(flags.dbUrl, env.get("BILLING_DB_URL"), BillingApplication.defaultH2Url(homePath));
+        settings.put("billing.db.url", url);
+        putIfPresent(settings, "billing.db.user", first(flags.dbUser, env.get("BILLING_DB_USER"), null));
+        putIfPresent(settings, "billing.db.password", first(flags.dbPassword, env.get("BILLING_DB_PASSWORD"), null));
+        putIfPresent(settings, "billing.now", first(flags.now == null ? null : flags.now.toString(), env.get("BILLING_NOW"),
+                command.defaultNow()));
+        FROM_ENVIRONMENT.forEach((variable, property) -> putIfPresent(settings, property, env.get(variable)));
+        if (url.startsWith("jdbc:postgresql:")) {
+            settings.putIfAbsent("billing.db.user", "postgres");
+            // Batched inserts become multi-row statements: one round trip per batch instead of per row.
+            settings.put("spring.datasource.hikari.data-source-properties.reWriteBatchedInserts", "true");
+        }
+        command.addSettings(settings);
+        return settings;
+    }
+
+    /** A JDBC URL fit to print: any password parameter in it is masked (secrets never reach output or logs). */
+    static String redacted(Object url) {
+        return url == null ? null : url.toString().replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    private static void putIfPresent(Map<String, Object> settings, String key, String value) {
+        if (value != null && !value.isEmpty()) {
+            settings.put(key, value);
+        }
+    }
+
+    private static String first(String flag, String env, String fallback) {
+        if (flag != null && !flag.isEmpty()) {
+            return flag;
+        }
+        if (env != null && !env.isEmpty()) {
+            return env;
+        }
+        return fallback;
+    }
+
+    /**
+     * Puts the resolved flags and environment in front of every other property source, before
+     * anything reads the environment, logging included: the log file lives under BILLING_HOME.
+     */
+    record First(Map<String, Object> settings) implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
+
+        @Override
+        public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
+            event.getEnvironment().getPropertySources().addFirst(new MapPropertySource("billing-cli-and-env", settings));
+        }
+
+        @Override
+        public int getOrder() {
+            return Ordered.HIGHEST_PRECEDENCE;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package com.acme.billing.eventstore;
+
+
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Where raw usage events live (DESIGN: one writer, the ingest job). The embedded default is DuckDB
+ * beside the H2 billing database; production keeps them in PostgreSQL. Both pass the same tests.
+ *
+ * <p>Storing a staged file classifies each of its events against everything stored before and
+ * within the file, per line:
+ * <ul>
+ * <li>event_id stored from this very file and line: accepted (an earlier attempt stored it);</li>
+ * <li>event_id stored from elsewhere: a duplicate if the content is identical, else conflicting;</li>
+ * <li>not stored: the first line of the file with that id is new and stored; later lines with the
+ * same id compare with that first one.</li>
+ * </ul>
+ * Events keep their file and line, so storing the same staged file again after a crash gives the
+ * same counts and stores nothing twice.
+ */
+public interface EventStore {
+
+    /**
+     * Classifies the staged events of a file and stores the new ones, in one transaction.
+     *
+     * @param stagedEvents the staging file of written by the ingest job (one event per line)
+     */
+    StoreResult store(long fileId, Path stagedEvents);
+
+    /** The months (yyyymm) that events stored from these files fall in. */
+    List<Integer> monthsOf(Collection<Long> fileIds);
+
+    /** Sum of quantities per user and metric over every stored event of these months. */
+    void monthlyTotals(Collection<Integer> months, Consumer<MonthlyTotal> sink);
+
+    /**
+     * Usage of one month per user, segment and metric. {@code segmentsCsv} holds
+     * {@code user_id,seg_no,start_us,end_us} rows (segments of one user cover the month); events of
+     * users without segments come back with {@code segNo} null.
+     */
+    void usageBySegment(int month, Path segmentsCsv, Consumer<SegmentUsageRow> sink);
+
+    /** {@code segNo} is null for a user without segments in the month. */
+    record SegmentUsageRow(String userId, Integer segNo, String metric, long quantity) {
+    }
+
+    /**
+     * Usage of one month per user, metric and day of the month (1 = the first), ordered by user,
+     * metric and day; {@code monthStartMicros} is the first instant of the month.
+     */
+    void dailyUsage(int month, long monthStartMicros, Consumer<DailyUsage> sink);
+
+    record DailyUsage(String userId, String metric, int day, long quantity) {
+    }
+
+    /** Events stored, all files together. */
+    long storedEventCount();
+
+    /** For people: where the events are. */
+    String describe();
+
+    /**
+     * @param staged        events in the staging file
+     * @param accepted      events of this file that are stored (new now, or stored by an earlier attempt)
+     * @param duplicates    repeats with identical content, counted and not billed again
+     * @param conflictLines lines whose event_id is known with other content (conflicting_duplicate), in order
+     */
+    record StoreResult(long staged, long accepted, long duplicates, List<Long> conflictLines) {
+    }
+
+    /** {@code month} is yyyymm. */
+    record MonthlyTotal(String userId, String metric, int month, long quantity) {
+    }
+}

@@ -1,9 +1,0 @@
-package com.acme.billing.ingest;
-
-/** The event store failed; the step fails and can be restarted. */
-public class EventStoreException extends RuntimeException {
-
-    public EventStoreException(String what, Throwable cause) {
-        super("event store: " + what + ": " + cause.getMessage(), cause);
-    }
-}
