@@ -19,9 +19,6 @@ public class BillingApplication {
 
     /** Runs one command; returns the exit code (0 ok, 1 a job failed, 2 bad invocation or input). */
     public static int run(Map<String, String> env, PrintStream out, PrintStream err, String... args) {
-        if (args.length > 0 && DevTools.handles(args[0])) {
-            return DevTools.run(out, err, args);
-        }
         return BillingCli.run(env, out, err, args);
     }
 

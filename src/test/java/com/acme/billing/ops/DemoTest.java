@@ -2,7 +2,7 @@ package com.acme.billing.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.acme.billing.ingest.tools.UsageLogGenerator;
+import com.acme.billing.tools.UsageLogGenerator;
 import com.acme.billing.support.Cli;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package com.acme.billing.stripe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.acme.billing.ingest.tools.SubscriptionGenerator;
-import com.acme.billing.ingest.tools.UsageLogGenerator;
+import com.acme.billing.tools.SubscriptionGenerator;
+import com.acme.billing.tools.UsageLogGenerator;
 import com.acme.billing.stripe.fake.FakeStripe;
 import com.acme.billing.support.Cli;
 import com.acme.billing.support.October;

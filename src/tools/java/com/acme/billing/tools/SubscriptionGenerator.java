@@ -1,4 +1,4 @@
-package com.acme.billing.ingest.tools;
+package com.acme.billing.tools;
 
 import java.io.BufferedWriter;
 import java.io.IOException;

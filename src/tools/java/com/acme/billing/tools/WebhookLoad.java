@@ -1,4 +1,4 @@
-package com.acme.billing.stripe.tools;
+package com.acme.billing.tools;
 
 import com.stripe.net.Webhook;
 import java.io.PrintStream;

@@ -1,0 +1,116 @@
+package com.acme.billing.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.acme.billing.support.Cli;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The command line as a user meets it: an option a command does not take, a value of the wrong type
+ * or a missing one is exit 2 naming it, before anything starts or is written.
+ */
+class CommandLineTest {
+
+    @TempDir
+    Path home;
+
+    static List<Arguments> badInvocations() {
+        return List.of(
+                // Each of these used to run: finalize finalized for real, ingest ignored the port, import-catalog imported.
+                Arguments.of(List.of("finalize", "--period", "2026-10", "--dry-run"), "Unknown option: '--dry-run'"),
+                Arguments.of(List.of("ingest", "--port", "9", "x.csv"), "Unknown option: '--port'"),
+                Arguments.of(List.of("import-catalog", "sample-data/catalog.yaml", "--dry-run"), "Unknown option: '--dry-run'"),
+                // This one exited 1 after starting a job.
+                Arguments.of(List.of("reports", "--period", "2026-13"),
+                        "Invalid value for option '--period': '2026-13' is not a month YYYY-MM such as 2026-10"),
+                Arguments.of(List.of("close-period", "--period", "October"), "'October' is not a month YYYY-MM"),
+                Arguments.of(List.of("usage"), "Missing required option: '--period=YYYY-MM'"),
+                Arguments.of(List.of("ingest", "--bogus"), "Unknown option: '--bogus'"),
+                Arguments.of(List.of("restart", "abc"), "Invalid value for positional parameter at index 0 (ID): 'abc' is not a long"),
+                Arguments.of(List.of("restart"), "Missing required parameter: 'ID'"),
+                Arguments.of(List.of("import-catalog", "a.yaml", "b.yaml"), "Unmatched argument at index 2: 'b.yaml'"),
+                Arguments.of(List.of("serve", "--port", "99999"), "--port 99999 is not a port number"),
+                Arguments.of(List.of("serve", "--port", "http"), "'http' is not an int"),
+                Arguments.of(List.of("alerts", "--since", "yesterday"), "'yesterday' is not an ISO-8601 instant"),
+                Arguments.of(List.of("executions", "--now", "noon"), "'noon' is not an ISO-8601 instant"),
+                Arguments.of(List.of("frobnicate"), "Unmatched argument at index 0: 'frobnicate'"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badInvocations")
+    void aBadInvocationExitsWith2NamingTheProblemAndWritesNothing(List<String> args, String message) throws IOException {
+        Cli.Result result = cli().run(args.toArray(String[]::new));
+        assertThat(result.exit()).as(result.toString()).isEqualTo(2);
+        assertThat(result.err()).contains(message);
+        try (var files = Files.list(home)) {
+            assertThat(files.toList()).as("nothing created in BILLING_HOME").isEmpty();
+        }
+    }
+
+    @Test
+    void aBadInvocationWithJsonEndsWithTheErrorObject() {
+        Cli.Result result = cli().run("reports", "--period", "2026-13", "--json");
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.json()).isEqualTo(Map.of("error",
+                "Invalid value for option '--period': '2026-13' is not a month YYYY-MM such as 2026-10"));
+    }
+
+    @Test
+    void ingestNeedsFilesOrTheInboxButNotBoth() {
+        assertThat(cli().run("ingest").err()).contains("ingest takes FILE or DIR arguments, or --inbox (not both)");
+        assertThat(cli().run("ingest", "--inbox", "x.csv").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void helpListsEveryCommandOnOneLineEach() {
+        Cli.Result help = cli().ok("--help");
+        Set<String> commands = BillingCli.commandLine().getSubcommands().keySet();
+        assertThat(commands).hasSize(17);
+        for (String command : commands) {
+            assertThat(help.out()).containsPattern("(?m)^  " + Pattern.quote(command) + " +\\S.*$");
+            // Every line of the command list is either a command or its one-line header: nothing wraps.
+        }
+        List<String> listed = help.out().lines().dropWhile(l -> !l.equals("Commands:")).skip(1)
+                .takeWhile(l -> !l.isEmpty()).toList();
+        assertThat(listed).hasSize(commands.size()).allMatch(l -> l.length() <= 80);
+    }
+
+    @Test
+    void eachCommandsHelpShowsItsOwnOptionsOnly() {
+        Cli.Result help = cli().ok("finalize", "--help");
+        assertThat(help.out()).contains("--period=YYYY-MM").contains("--json").contains("--home=DIR").doesNotContain("--dry-run");
+        assertThat(cli().ok("close-period", "--help").out()).contains("--dry-run");
+    }
+
+    /** The README's command table is the --help list: every command documented, none that does not exist. */
+    @Test
+    void theReadmeDocumentsExactlyTheCommandsThatExist() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        String table = readme.substring(readme.indexOf("| command | what it does |"));
+        table = table.substring(0, table.indexOf("\n\n"));
+        Matcher row = Pattern.compile("(?m)^\\| `([a-z-]+)").matcher(table);
+        Set<String> documented = new java.util.TreeSet<>();
+        while (row.find()) {
+            documented.add(row.group(1));
+        }
+        assertThat(documented).isEqualTo(BillingCli.commandLine().getSubcommands().keySet().stream()
+                .collect(Collectors.toCollection(java.util.TreeSet::new)));
+    }
+
+    private Cli cli() {
+        return new Cli(Map.of("BILLING_HOME", home.toString()));
+    }
+}
