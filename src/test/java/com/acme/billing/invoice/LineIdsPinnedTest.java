@@ -1,0 +1,59 @@
+package com.acme.billing.invoice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.acme.billing.rating.RatedLine;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stored {@code line_id} is Stripe's idempotency key and {@code line_key} groups what finalized
+ * invoices billed: databases already hold both, so their text must never change. The strings below
+ * were computed by the code before line keys became a record.
+ */
+class LineIdsPinnedTest {
+
+    static final Instant OCT = Instant.parse("2026-10-01T00:00:00Z");
+    static final Instant MID = Instant.parse("2026-10-20T12:00:00Z");
+    static final Instant NOV = Instant.parse("2026-11-01T00:00:00Z");
+
+    static final RatedLine BASE = new RatedLine(RatedLine.LineType.BASE_FEE, "starter", null, OCT, MID, new BigDecimal("0.629032"),
+            new BigDecimal("29.00"), new BigDecimal("18.24"), "Starter plan, Oct 1 until Oct 20 12:00:00");
+    static final RatedLine OVERAGE = new RatedLine(RatedLine.LineType.OVERAGE, "pro", "emails_processed", MID, NOV, new BigDecimal("1000"),
+            new BigDecimal("0.003"), new BigDecimal("3.00"), "emails_processed overage");
+
+    @Test
+    void originalLineIdsAndKeys() {
+        InvoicePlan plan = InvoicePlan.original("2026-10", "user-000042", List.of(BASE, OVERAGE), List.of());
+
+        assertThat(plan.lines()).extracting(InvoiceLine::lineId).containsExactly(
+                "INV-2026-10-user-000042/base_fee/starter/-/1790812800-1792497600",
+                "INV-2026-10-user-000042/overage/pro/emails_processed/1792497600-1793491200");
+        assertThat(plan.lines()).extracting(InvoiceLine::lineKey).containsExactly(
+                "base_fee|starter||2026-10-01T00:00:00Z|2026-10-20T12:00:00Z",
+                "overage|pro|emails_processed|2026-10-20T12:00:00Z|2026-11-01T00:00:00Z");
+    }
+
+    @Test
+    void adjustmentLineIdsAndKeys() {
+        RatedLine more = new RatedLine(RatedLine.LineType.OVERAGE, "pro", "emails_processed", MID, NOV, new BigDecimal("1500"),
+                new BigDecimal("0.003"), new BigDecimal("4.50"), "emails_processed overage");
+        Map<String, BigDecimal[]> billed = Map.of(
+                BASE.key(), new BigDecimal[] {new BigDecimal("18.24"), new BigDecimal("0.629032")},
+                OVERAGE.key(), new BigDecimal[] {new BigDecimal("3.00"), new BigDecimal("1000")});
+        Map<String, RatedLine> billedLines = Map.of(BASE.key(), BASE, OVERAGE.key(), OVERAGE);
+
+        InvoicePlan plan = InvoicePlan.adjustment("2026-10", "user-000042", List.of(more), billed, billedLines, 2, List.of());
+
+        assertThat(plan.invoiceId()).isEqualTo("INV-2026-10-user-000042-A2");
+        assertThat(plan.lines()).extracting(InvoiceLine::lineId).containsExactly(
+                "INV-2026-10-user-000042-A2/adjustment/overage/pro/emails_processed/1792497600-1793491200",
+                "INV-2026-10-user-000042-A2/adjustment/base_fee/starter/-/1790812800-1792497600");
+        assertThat(plan.lines()).extracting(InvoiceLine::lineKey).containsExactly(
+                "overage|pro|emails_processed|2026-10-20T12:00:00Z|2026-11-01T00:00:00Z",
+                "base_fee|starter||2026-10-01T00:00:00Z|2026-10-20T12:00:00Z");
+    }
+}
