@@ -26,6 +26,12 @@ public record RatedLine(RatedLine.LineType type, LineKey key, BigDecimal quantit
         }
     }
 
+    public RatedLine {
+        if (type != LineType.ADJUSTMENT && type != key.type()) {
+            throw new IllegalArgumentException("a " + type.wire() + " line under the key of a " + key.type().wire() + " line");
+        }
+    }
+
     /** A rated (not adjustment) line: its type is its key's. */
     public RatedLine(LineKey key, BigDecimal quantity, BigDecimal unitPrice, Money charge, String description) {
         this(key.type(), key, quantity, unitPrice, charge, description);
