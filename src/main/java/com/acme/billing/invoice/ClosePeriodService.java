@@ -65,7 +65,7 @@ public class ClosePeriodService {
             sink.users().forEach(u -> rated.add(new RatedUser(u.userId(), Rating.rate(period, u.segments(), catalog.catalog()))));
             List<InvoicePlan> plans = planner.plan(period.toString(), finalized, rated).stream().filter(p -> !p.lines().isEmpty()).toList();
             long lines = plans.stream().mapToLong(p -> p.lines().size()).sum();
-            BigDecimal total = plans.stream().map(InvoicePlan::total).reduce(BigDecimal.ZERO, BigDecimal::add);
+            BigDecimal total = plans.stream().map(p -> p.total().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
             return new Outcome(period.toString(), plans.size(), lines, total, catalog.catalog().currency(), null, plans);
         }
         JobExecution execution = jobRunner.start(closeJob, new JobParametersBuilder()

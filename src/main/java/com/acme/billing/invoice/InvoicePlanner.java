@@ -1,9 +1,7 @@
 package com.acme.billing.invoice;
 
-import com.acme.billing.rating.RatedLine;
-import java.math.BigDecimal;
+import com.acme.billing.rating.LineKey;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Component;
@@ -22,17 +20,16 @@ public class InvoicePlanner {
         List<InvoicePlan> plans = new ArrayList<>();
         if (!finalized) {
             for (RatedUser user : users) {
-                plans.add(InvoicePlan.original(period, user.userId(), user.result().lines(), user.result().usage()));
+                plans.add(InvoicePlan.original(period, user.userId(), user.result()));
             }
             return plans;
         }
         List<String> ids = users.stream().map(RatedUser::userId).toList();
-        Map<String, Map<String, RatedLine>> billedLines = new HashMap<>();
-        Map<String, Map<String, BigDecimal[]>> billed = invoices.billed(period, ids, billedLines);
+        Map<String, Map<LineKey, BilledLine>> billed = invoices.billed(period, ids);
         Map<String, Integer> next = invoices.nextAdjustmentNo(period, ids);
         for (RatedUser user : users) {
-            plans.add(InvoicePlan.adjustment(period, user.userId(), user.result().lines(), billed.getOrDefault(user.userId(), Map.of()),
-                    billedLines.getOrDefault(user.userId(), Map.of()), next.get(user.userId()), user.result().usage()));
+            plans.add(InvoicePlan.adjustment(period, user.userId(), user.result(), billed.getOrDefault(user.userId(), Map.of()),
+                    next.get(user.userId())));
         }
         return plans;
     }

@@ -1,5 +1,7 @@
 package com.acme.billing.invoice;
 
+import com.acme.billing.money.Money;
+import com.acme.billing.rating.LineKey;
 import com.acme.billing.rating.RatedLine;
 import com.acme.billing.rating.UsageSummary;
 import java.math.BigDecimal;
@@ -67,10 +69,10 @@ public class InvoiceRepository {
         for (InvoicePlan plan : plans) {
             if (!plan.lines().isEmpty()) {
                 invoices.add(new Object[] {plan.invoiceId(), plan.userId(), period, plan.adjustment() ? "adjustment" : "original",
-                        plan.adjustmentNo(), catalogVersion, currency, plan.total(), plan.lines().size(), utc(now)});
+                        plan.adjustmentNo(), catalogVersion, currency, plan.total().amount(), plan.lines().size(), utc(now)});
                 for (InvoiceLine line : plan.lines()) {
                     RatedLine r = line.line();
-                    lines.add(new Object[] {line.lineId(), line.invoiceId(), line.userId(), period, line.type().wire(), line.lineKey(), r.tier(),
+                    lines.add(new Object[] {line.lineId(), line.invoiceId(), line.userId(), period, line.type().wire(), line.key().stored(), r.tier(),
                             r.metric(), r.description(), line.quantity(), r.unitPrice(), line.amount(), currency, utc(r.start()), utc(r.end())});
                 }
             }
@@ -88,39 +90,26 @@ public class InvoiceRepository {
     }
 
     /**
-     * Finalized amount and quantity per line key of each of these users, and one finalized line per
-     * key. One query for the whole chunk of users.
+     * What the finalized invoices of each of these users billed, per line key (in line id order,
+     * originals first). One query for the whole chunk of users.
      */
-    public Map<String, Map<String, BigDecimal[]>> billed(String period, List<String> userIds, Map<String, Map<String, RatedLine>> linesOut) {
-        Map<String, Map<String, BigDecimal[]>> billed = new HashMap<>();
+    public Map<String, Map<LineKey, BilledLine>> billed(String period, List<String> userIds) {
+        Map<String, Map<LineKey, BilledLine>> billed = new HashMap<>();
         if (userIds.isEmpty()) {
             return billed;
         }
         List<Object> params = new ArrayList<>(userIds.size() + 1);
         params.add(period);
         params.addAll(userIds);
-        jdbc.query("SELECT i.user_id, l.line_key, l.amount, l.quantity, l.line_type, l.tier, l.metric, l.period_start, l.period_end, "
-                + "l.unit_price, l.description FROM invoice_lines l JOIN invoices i ON i.invoice_id = l.invoice_id "
+        jdbc.query("SELECT i.user_id, l.line_key, l.amount, l.quantity, l.line_type, l.unit_price, l.description, l.currency "
+                + "FROM invoice_lines l JOIN invoices i ON i.invoice_id = l.invoice_id "
                 + "WHERE i.period = ? AND i.status = 'finalized' AND i.user_id IN (" + placeholders(userIds.size()) + ") "
                 + "ORDER BY i.user_id, CASE WHEN l.line_type = 'adjustment' THEN 1 ELSE 0 END, l.line_id", rs -> {
-                    String user = rs.getString(1);
-                    String key = rs.getString(2);
-                    BigDecimal[] sum = billed.computeIfAbsent(user, u -> new HashMap<>()).computeIfAbsent(key,
-                            k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
-                    sum[0] = sum[0].add(rs.getBigDecimal(3));
-                    sum[1] = sum[1].add(rs.getBigDecimal(4));
-                    // The line a key stands for: its original line, or (a key that only adjustments ever billed) the
-                    // first adjustment of it, with the type the key names and the description it adjusted.
-                    boolean adjustment = "adjustment".equals(rs.getString(5));
-                    String type = adjustment ? key.substring(0, key.indexOf('|')) : rs.getString(5);
-                    String description = rs.getString(11);
-                    if (adjustment && description.startsWith("Adjustment (") && description.contains("): ")) {
-                        description = description.substring(description.indexOf("): ") + 3);
-                    }
-                    linesOut.computeIfAbsent(user, u -> new HashMap<>()).putIfAbsent(key, new RatedLine(
-                            RatedLine.LineType.valueOf(type.toUpperCase(java.util.Locale.ROOT)), rs.getString(6), rs.getString(7),
-                            rs.getObject(8, OffsetDateTime.class).toInstant(), rs.getObject(9, OffsetDateTime.class).toInstant(),
-                            rs.getBigDecimal(4), rs.getBigDecimal(10), rs.getBigDecimal(3), description));
+                    LineKey key = LineKey.parse(rs.getString(2));
+                    BilledLine line = BilledLine.stored(key, RatedLine.LineType.ofWire(rs.getString(5)),
+                            Money.of(rs.getBigDecimal(3), java.util.Currency.getInstance(rs.getString(8))), rs.getBigDecimal(4),
+                            rs.getBigDecimal(6), rs.getString(7));
+                    billed.computeIfAbsent(rs.getString(1), u -> new java.util.LinkedHashMap<>()).merge(key, line, BilledLine::plus);
                 }, params.toArray());
         return billed;
     }

@@ -3,6 +3,7 @@ package com.acme.billing.rating;
 import com.acme.billing.catalog.Catalog;
 import com.acme.billing.catalog.OverageRule;
 import com.acme.billing.catalog.Tier;
+import com.acme.billing.money.Money;
 import com.acme.billing.period.BillingPeriod;
 import com.acme.billing.subscription.SubscriptionState;
 import java.math.BigDecimal;
@@ -10,6 +11,7 @@ import java.math.RoundingMode;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Currency;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,20 +22,53 @@ import java.util.Map;
  * each, and the catalog give the invoice lines and the usage summary. No I/O, no clock, no Spring.
  *
  * <p>Money: every line is computed exactly and rounded once, half up, to the currency's minor
- * digits; a fraction of the month is never rounded before it multiplies a price.
+ * digits ({@link Money#rounded}); a fraction of the month is never rounded before it multiplies a price.
  */
 public final class Rating {
 
-    /** The lines (amounts not zero) and the usage rows of one user and period. */
-    public record Result(List<RatedLine> lines, List<UsageSummary> usage) {
+    /** The lines (amounts not zero, all in {@code currency}) and the usage rows of one user and period. */
+    public record Result(Currency currency, List<RatedLine> lines, List<UsageSummary> usage) {
 
+        public Result {
+            lines = List.copyOf(lines);
+            usage = List.copyOf(usage);
+        }
+
+        /** The invoice total: the sum of the rounded lines. */
+        public Money totalCharge() {
+            return lines.stream().map(RatedLine::charge).reduce(Money.zero(currency), Money::plus);
+        }
+
+        /** {@link #totalCharge()}'s amount, at the currency's minor digits. */
         public BigDecimal total() {
-            return lines.stream().map(RatedLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+            return totalCharge().amount();
         }
     }
 
     /** A segment and the usage (sum of quantities per metric) of the events inside it. */
     public record SegmentUsage(Segment segment, Map<String, Long> usage) {
+    }
+
+    /** A row of the usage summary being added up over a user's segments: one metric under one tier ("" for none). */
+    private static final class UsageTally {
+        final String metric;
+        final String tier;
+        long used;
+        long included;
+        long overage;
+        boolean breached;
+
+        UsageTally(String metric, String tier) {
+            this.metric = metric;
+            this.tier = tier;
+        }
+
+        UsageSummary summary() {
+            return new UsageSummary(metric, tier, used, included, overage, breached);
+        }
+    }
+
+    private record MetricTier(String metric, String tier) {
     }
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("MMM d", Locale.ENGLISH).withZone(ZoneOffset.UTC);
@@ -43,11 +78,10 @@ public final class Rating {
     }
 
     public static Result rate(BillingPeriod period, List<SegmentUsage> segments, Catalog catalog) {
-        int digits = catalog.minorDigits();
+        Currency currency = Currency.getInstance(catalog.currency());
         long monthSeconds = period.seconds();
         List<RatedLine> lines = new ArrayList<>();
-        Map<String, long[]> summary = new LinkedHashMap<>();
-        Map<String, String[]> summaryKeys = new LinkedHashMap<>();
+        Map<MetricTier, UsageTally> summary = new LinkedHashMap<>();
         for (SegmentUsage segmentUsage : segments) {
             Segment segment = segmentUsage.segment();
             SubscriptionState state = segment.state();
@@ -57,9 +91,9 @@ public final class Rating {
             long seconds = segment.seconds();
             boolean paid = state.status() == SubscriptionState.Status.PAID;
             if (paid) {
-                BigDecimal amount = fraction(tier.monthlyPrice(), seconds, monthSeconds, digits);
-                if (amount.signum() != 0) {
-                    lines.add(new RatedLine(RatedLine.LineType.BASE_FEE, tier.name(), null, segment.start(), segment.end(),
+                Money amount = fraction(tier.monthlyPrice(), seconds, monthSeconds, currency);
+                if (!amount.isZero()) {
+                    lines.add(new RatedLine(new LineKey(RatedLine.LineType.BASE_FEE, tier.name(), null, segment.start(), segment.end()),
                             BigDecimal.valueOf(seconds).divide(BigDecimal.valueOf(monthSeconds), 6, RoundingMode.HALF_UP),
                             tier.monthlyPrice(), amount, capitalized(tier.name()) + " plan, " + span(segment, seconds, monthSeconds)));
                 }
@@ -70,37 +104,31 @@ public final class Rating {
                 long overage = tier == null ? 0 : Math.max(0, used - included);
                 boolean breached = tier != null && tier.isHardLimit(metric) && used > included;
                 String tierName = tier == null ? "" : tier.name();
-                String key = metric + "|" + tierName;
-                summaryKeys.putIfAbsent(key, new String[] {metric, tierName});
-                long[] row = summary.computeIfAbsent(key, k -> new long[4]);
-                row[0] += used;
-                row[1] += included;
-                row[2] += overage;
-                row[3] |= breached ? 1 : 0;
+                UsageTally tally = summary.computeIfAbsent(new MetricTier(metric, tierName), k -> new UsageTally(k.metric(), k.tier()));
+                tally.used += used;
+                tally.included += included;
+                tally.overage += overage;
+                tally.breached |= breached;
                 if (!paid || overage == 0 || tier.isHardLimit(metric)) {
                     continue;
                 }
                 OverageRule rule = tier.overage().get(metric);
-                BigDecimal amount = overagePrice(rule, overage, digits);
-                if (amount.signum() != 0) {
-                    lines.add(new RatedLine(RatedLine.LineType.OVERAGE, tier.name(), metric, segment.start(), segment.end(),
-                            BigDecimal.valueOf(overage), rule instanceof OverageRule.UnitPrice unit ? unit.unitPrice() : null, amount,
+                Money amount = overagePrice(rule, overage, currency);
+                if (!amount.isZero()) {
+                    lines.add(new RatedLine(new LineKey(RatedLine.LineType.OVERAGE, tier.name(), metric, segment.start(), segment.end()),
+                            BigDecimal.valueOf(overage), rule.flatUnitPrice().orElse(null), amount,
                             String.format(Locale.ENGLISH, "%s overage: %,d beyond %,d included (%s), %s", metric, overage, included,
-                                    describe(rule), span(segment, seconds, monthSeconds))));
+                                    rule.inWords(), span(segment, seconds, monthSeconds))));
                 }
             }
         }
-        List<UsageSummary> usage = new ArrayList<>();
-        summary.forEach((key, row) -> {
-            String[] k = summaryKeys.get(key);
-            usage.add(new UsageSummary(k[0], k[1], row[0], row[1], row[2], row[3] == 1));
-        });
-        return new Result(lines, usage);
+        List<UsageSummary> usage = summary.values().stream().map(UsageTally::summary).toList();
+        return new Result(currency, lines, usage);
     }
 
-    /** {@code monthly × seconds / monthSeconds}, rounded once, half up, to the minor digits. */
-    public static BigDecimal fraction(BigDecimal monthly, long seconds, long monthSeconds, int digits) {
-        return monthly.multiply(BigDecimal.valueOf(seconds)).divide(BigDecimal.valueOf(monthSeconds), digits, RoundingMode.HALF_UP);
+    /** {@code monthly × seconds / monthSeconds}, rounded once, half up, to the minor unit. */
+    public static Money fraction(BigDecimal monthly, long seconds, long monthSeconds, Currency currency) {
+        return Money.roundedQuotient(monthly.multiply(BigDecimal.valueOf(seconds)), BigDecimal.valueOf(monthSeconds), currency);
     }
 
     /** The prorated included quantity: {@code limit × seconds / monthSeconds}, half up to a whole unit. */
@@ -109,39 +137,9 @@ public final class Rating {
                 .divide(BigDecimal.valueOf(monthSeconds), 0, RoundingMode.HALF_UP).longValueExact();
     }
 
-    /** The price of an overage quantity by its rule, rounded once to the minor digits. */
-    public static BigDecimal overagePrice(OverageRule rule, long quantity, int digits) {
-        BigDecimal exact;
-        if (rule instanceof OverageRule.UnitPrice unit) {
-            exact = unit.unitPrice().multiply(BigDecimal.valueOf(quantity));
-        } else if (rule instanceof OverageRule.PackagePrice pack) {
-            long packages = (quantity + pack.packageSize() - 1) / pack.packageSize();
-            exact = pack.packagePrice().multiply(BigDecimal.valueOf(packages));
-        } else {
-            OverageRule.Graduated graduated = (OverageRule.Graduated) rule;
-            exact = BigDecimal.ZERO;
-            long below = 0;
-            for (OverageRule.Band band : graduated.bands()) {
-                long top = band.upTo() == null ? Long.MAX_VALUE : band.upTo();
-                long inBand = Math.max(0, Math.min(quantity, top) - below);
-                exact = exact.add(band.unitPrice().multiply(BigDecimal.valueOf(inBand)));
-                below = top;
-                if (quantity <= top) {
-                    break;
-                }
-            }
-        }
-        return exact.setScale(digits, RoundingMode.HALF_UP);
-    }
-
-    private static String describe(OverageRule rule) {
-        if (rule instanceof OverageRule.UnitPrice unit) {
-            return "at " + unit.unitPrice().toPlainString() + " each";
-        }
-        if (rule instanceof OverageRule.PackagePrice pack) {
-            return "packages of " + pack.packageSize() + " at " + pack.packagePrice().toPlainString();
-        }
-        return "graduated";
+    /** The price of an overage quantity by its rule, rounded once to the minor unit. */
+    public static Money overagePrice(OverageRule rule, long quantity, Currency currency) {
+        return Money.rounded(rule.price(quantity), currency);
     }
 
     private static String span(Segment segment, long seconds, long monthSeconds) {

@@ -1,5 +1,6 @@
 package com.acme.billing.report;
 
+import com.acme.billing.money.Money;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -12,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Turns a {@link Statement} into the parameters and rows of {@code statement.jrxml}. Every number is
@@ -49,7 +52,7 @@ public final class StatementFormat {
     /** Rows for the report's detail band: section "lines" then section "usage", columns c1..c5. */
     public static List<Map<String, ?>> rows(Statement s) {
         List<Map<String, ?>> rows = new ArrayList<>();
-        int digits = Currency.getInstance(s.currency()).getDefaultFractionDigits();
+        int digits = Money.minorDigits(s.currency());
         for (Statement.Line line : s.lines()) {
             rows.add(row("lines", line.description(), dates(line.start(), line.end()), quantity(line), line.unitPrice() == null ? ""
                     : CsvReports.price(line.unitPrice(), digits), amount(line.amount(), s.currency())));
@@ -62,23 +65,29 @@ public final class StatementFormat {
         return rows;
     }
 
+    /** A day of the month of one metric: where the chart adds up that day's usage. */
+    private record MetricDay(String metric, int day) {
+    }
+
     /** Chart rows: one per metric and day of the month, days without usage included as zero. */
     public static List<Map<String, ?>> daily(Statement s, int daysInMonth) {
-        Map<String, long[]> byMetric = new java.util.TreeMap<>();
+        Set<String> metrics = new TreeSet<>();
+        Map<MetricDay, Long> quantities = new HashMap<>();
         for (Statement.Daily d : s.daily()) {
-            byMetric.computeIfAbsent(d.metric(), m -> new long[daysInMonth + 1])[d.day()] += d.quantity();
+            metrics.add(d.metric());
+            quantities.merge(new MetricDay(d.metric(), d.day()), d.quantity(), Long::sum);
         }
         List<Map<String, ?>> rows = new ArrayList<>();
-        byMetric.forEach((metric, days) -> {
+        for (String metric : metrics) {
             for (int day = 1; day <= daysInMonth; day++) {
-                rows.add(Map.of("metric", metric, "day", String.valueOf(day), "quantity", days[day]));
+                rows.add(Map.of("metric", metric, "day", String.valueOf(day), "quantity", quantities.getOrDefault(new MetricDay(metric, day), 0L)));
             }
-        });
+        }
         return rows;
     }
 
     public static String amount(BigDecimal amount, String currency) {
-        return amount.setScale(Currency.getInstance(currency).getDefaultFractionDigits(), RoundingMode.UNNECESSARY).toPlainString();
+        return Money.of(amount, Currency.getInstance(currency)).toPlainString();
     }
 
     static String quantity(Statement.Line line) {

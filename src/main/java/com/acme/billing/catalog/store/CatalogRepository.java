@@ -51,17 +51,8 @@ public class CatalogRepository {
                 jdbc.sql("INSERT INTO tier_limits (catalog_version, tier, metric, included) VALUES (?, ?, ?, ?)")
                         .params(version, tier.name(), metric, tier.limits().get(metric)).update();
                 OverageRule rule = tier.overage().get(metric);
-                if (rule instanceof OverageRule.UnitPrice unit) {
-                    insertRule(version, tier.name(), metric, "unit", unit.unitPrice(), null, null);
-                } else if (rule instanceof OverageRule.PackagePrice pack) {
-                    insertRule(version, tier.name(), metric, "package", null, pack.packageSize(), pack.packagePrice());
-                } else if (rule instanceof OverageRule.Graduated graduated) {
-                    insertRule(version, tier.name(), metric, "graduated", null, null, null);
-                    int bandNo = 1;
-                    for (OverageRule.Band band : graduated.bands()) {
-                        jdbc.sql("INSERT INTO overage_bands (catalog_version, tier, metric, band_no, up_to, unit_price) VALUES (?, ?, ?, ?, ?, ?)")
-                                .params(version, tier.name(), metric, bandNo++, band.upTo(), band.unitPrice()).update();
-                    }
+                if (rule != null) {
+                    insertRule(version, tier.name(), metric, rule.stored());
                 }
             }
         }
@@ -75,11 +66,19 @@ public class CatalogRepository {
         return version;
     }
 
-    private void insertRule(int version, String tier, String metric, String kind, BigDecimal unitPrice, Long packageSize,
-            BigDecimal packagePrice) {
+    private void insertRule(int version, String tier, String metric, OverageRule.Stored rule) {
         jdbc.sql("INSERT INTO overage_rules (catalog_version, tier, metric, kind, unit_price, package_size, package_price) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?)")
-                .params(version, tier, metric, kind, unitPrice, packageSize, packagePrice).update();
+                .params(version, tier, metric, rule.kind(), rule.unitPrice(), rule.packageSize(), rule.packagePrice()).update();
+        int bandNo = 1;
+        for (OverageRule.Band band : rule.bands()) {
+            jdbc.sql("INSERT INTO overage_bands (catalog_version, tier, metric, band_no, up_to, unit_price) VALUES (?, ?, ?, ?, ?, ?)")
+                    .params(version, tier, metric, bandNo++, band.upTo(), band.unitPrice()).update();
+        }
+    }
+
+    /** A tier's metric: where an overage rule and its bands belong. */
+    private record TierMetric(String tier, String metric) {
     }
 
     public StoredCatalog load(int version) {
@@ -95,13 +94,13 @@ public class CatalogRepository {
                 .query(rs -> {
                     limits.computeIfAbsent(rs.getString(1), t -> new LinkedHashMap<>()).put(rs.getString(2), rs.getLong(3));
                 });
-        Map<String, List<OverageRule.Band>> bands = new HashMap<>();
+        Map<TierMetric, List<OverageRule.Band>> bands = new HashMap<>();
         jdbc.sql("SELECT tier, metric, up_to, unit_price FROM overage_bands WHERE catalog_version = ? ORDER BY tier, metric, band_no")
                 .param(version)
                 .query(rs -> {
                     long upTo = rs.getLong(3);
                     Long bound = rs.wasNull() ? null : upTo;
-                    bands.computeIfAbsent(rs.getString(1) + "/" + rs.getString(2), k -> new ArrayList<>())
+                    bands.computeIfAbsent(new TierMetric(rs.getString(1), rs.getString(2)), k -> new ArrayList<>())
                             .add(new OverageRule.Band(bound, strip(rs.getBigDecimal(4))));
                 });
         Map<String, Map<String, OverageRule>> rules = new HashMap<>();
@@ -110,11 +109,10 @@ public class CatalogRepository {
                 .query(rs -> {
                     String tier = rs.getString(1);
                     String metric = rs.getString(2);
-                    OverageRule rule = switch (rs.getString(3)) {
-                        case "unit" -> new OverageRule.UnitPrice(strip(rs.getBigDecimal(4)));
-                        case "package" -> new OverageRule.PackagePrice(rs.getLong(5), strip(rs.getBigDecimal(6)));
-                        default -> new OverageRule.Graduated(bands.get(tier + "/" + metric));
-                    };
+                    long size = rs.getLong(5);
+                    Long packageSize = rs.wasNull() ? null : size;
+                    OverageRule rule = new OverageRule.Stored(rs.getString(3), strip(rs.getBigDecimal(4)), packageSize,
+                            strip(rs.getBigDecimal(6)), bands.getOrDefault(new TierMetric(tier, metric), List.of())).rule();
                     rules.computeIfAbsent(tier, t -> new HashMap<>()).put(metric, rule);
                 });
         Map<String, List<String>> features = new HashMap<>();
@@ -135,6 +133,9 @@ public class CatalogRepository {
 
     /** NUMERIC(19,6) comes back with six decimals; prices are compared and printed as written. */
     private static BigDecimal strip(BigDecimal value) {
+        if (value == null) {
+            return null;
+        }
         BigDecimal stripped = value.stripTrailingZeros();
         return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
