@@ -1,6 +1,7 @@
 package com.acme.billing.catalog;
 
-import java.util.Currency;
+import com.acme.billing.money.Money;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,6 @@ public record Catalog(String currency, int gracePeriodDays, List<String> metrics
 
     /** Minor digits of the currency (USD 2, JPY 0, KWD 3): the scale every line is rounded to. */
     public int minorDigits() {
-        return Currency.getInstance(currency).getDefaultFractionDigits();
+        return Money.minorDigits(currency);
     }
 }

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
@@ -51,9 +52,10 @@ public class RollUpUsageTasklet implements Tasklet {
         List<Integer> months = store.monthsOf(fileIds);
         Map<String, Long> current = usage.counts(months);
         List<EventStore.MonthlyTotal> batch = new ArrayList<>(BATCH);
-        long[] rows = {0, 0};
+        AtomicLong totals = new AtomicLong();
+        AtomicLong changed = new AtomicLong();
         store.monthlyTotals(months, total -> {
-            rows[0]++;
+            totals.incrementAndGet();
             Long known = current.get(UsageMetricsRepository.key(total.userId(), total.metric(), total.month()));
             if (known != null && known == total.quantity()) {
                 return;
@@ -61,15 +63,15 @@ public class RollUpUsageTasklet implements Tasklet {
             batch.add(total);
             if (batch.size() == BATCH) {
                 write(batch, current);
-                rows[1] += batch.size();
+                changed.addAndGet(batch.size());
                 batch.clear();
             }
         });
         write(batch, current);
-        rows[1] += batch.size();
-        contribution.incrementWriteCount(rows[1]);
-        System.err.printf("  usage_metrics: %,d rows (user, metric, month) of %s, %,d changed (%.1f s)%n", rows[0],
-                months.stream().map(UsageMetricsRepository::monthYear).toList(), rows[1], (System.nanoTime() - startNanos) / 1e9);
+        changed.addAndGet(batch.size());
+        contribution.incrementWriteCount(changed.get());
+        System.err.printf("  usage_metrics: %,d rows (user, metric, month) of %s, %,d changed (%.1f s)%n", totals.get(),
+                months.stream().map(UsageMetricsRepository::monthYear).toList(), changed.get(), (System.nanoTime() - startNanos) / 1e9);
         return RepeatStatus.FINISHED;
     }
 

@@ -1,11 +1,12 @@
 package com.acme.billing.report;
 
+import com.acme.billing.money.Money;
+
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Currency;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ public class FinanceReport {
     }
 
     public Path render(FinanceFigures.Figures f, Path dir) {
-        int digits = Currency.getInstance(f.currency()).getDefaultFractionDigits();
+        int digits = Money.minorDigits(f.currency());
         Map<String, Object> p = new HashMap<>();
         p.put("PERIOD", f.period());
         p.put("GENERATED", StatementFormat.DAY_TIME.format(clock.instant()) + " UTC");
