@@ -21,12 +21,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code jobs/billing ingest} as a user runs it, on a real database: H2 with the DuckDB event store,
  * and PostgreSQL (subclasses). Every expected number is worked out by hand next to its file.
  */
-abstract class IngestCommandTest {
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Kind.class)
+class IngestCommandTest {
 
     @TempDir
     Path tmp;
@@ -34,7 +39,13 @@ abstract class IngestCommandTest {
     TestDatabase db;
     Cli cli;
 
-    abstract TestDatabase.Kind kind();
+    /** Every test runs on H2 (with DuckDB) and on PostgreSQL. */
+    @Parameter
+    TestDatabase.Kind kind;
+
+    TestDatabase.Kind kind() {
+        return kind;
+    }
 
     @BeforeEach
     void setUp() {

@@ -24,12 +24,17 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code kill -9} of an ingest, then {@code restart}: the counts, the stored events, the rejects
  * file and {@code usage_metrics} equal those of an uninterrupted run of the same file.
  */
-abstract class IngestKillRestartTest {
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Kind.class)
+class IngestKillRestartTest {
 
     static final String NOW = "2026-11-05T00:00:00Z";
     static final Pattern PROGRESS = Pattern.compile(": ([\\d,]+) / [\\d,]+ \\(");
@@ -38,7 +43,13 @@ abstract class IngestKillRestartTest {
     static Path shared;
     static Path log;
 
-    abstract TestDatabase.Kind kind();
+    /** Every test runs on H2 (with DuckDB) and on PostgreSQL. */
+    @Parameter
+    TestDatabase.Kind kind;
+
+    TestDatabase.Kind kind() {
+        return kind;
+    }
 
     @BeforeAll
     static void generateLog() {

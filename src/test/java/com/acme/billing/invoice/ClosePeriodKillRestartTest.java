@@ -21,9 +21,14 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@code kill -9} during close-period, then {@code restart}: the same invoices and lines as an uninterrupted run. */
-abstract class ClosePeriodKillRestartTest {
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Kind.class)
+class ClosePeriodKillRestartTest {
 
     static final String NOW = "2026-11-05T00:00:00Z";
     static final Pattern PROGRESS = Pattern.compile("rating 2026-10 \\(users\\): ([\\d,]+) /");
@@ -31,7 +36,13 @@ abstract class ClosePeriodKillRestartTest {
     @TempDir
     static Path shared;
 
-    abstract TestDatabase.Kind kind();
+    /** Every test runs on H2 (with DuckDB) and on PostgreSQL. */
+    @Parameter
+    TestDatabase.Kind kind;
+
+    TestDatabase.Kind kind() {
+        return kind;
+    }
 
     @BeforeAll
     static void generate() {

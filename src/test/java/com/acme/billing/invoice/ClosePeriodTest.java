@@ -13,12 +13,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * close-period, finalize, adjustments and the CSV reports through {@code jobs/billing}, on a real
  * database. Amounts are worked out by hand (sample catalog; October 2026 has 31 days).
  */
-abstract class ClosePeriodTest {
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Kind.class)
+class ClosePeriodTest {
 
     @TempDir
     Path tmp;
@@ -26,7 +31,13 @@ abstract class ClosePeriodTest {
     TestDatabase db;
     Cli cli;
 
-    abstract TestDatabase.Kind kind();
+    /** Every test runs on H2 (with DuckDB) and on PostgreSQL. */
+    @Parameter
+    TestDatabase.Kind kind;
+
+    TestDatabase.Kind kind() {
+        return kind;
+    }
 
     @BeforeEach
     void setUp() throws Exception {

@@ -13,9 +13,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Imports, refusals and the operators' commands, through {@code jobs/billing} on a real database. */
-abstract class CommandsTest {
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Kind.class)
+class CommandsTest {
 
     @TempDir
     Path tmp;
@@ -23,7 +28,13 @@ abstract class CommandsTest {
     TestDatabase db;
     Cli cli;
 
-    abstract TestDatabase.Kind kind();
+    /** Every test runs on H2 (with DuckDB) and on PostgreSQL. */
+    @Parameter
+    TestDatabase.Kind kind;
+
+    TestDatabase.Kind kind() {
+        return kind;
+    }
 
     @BeforeEach
     void setUp() {

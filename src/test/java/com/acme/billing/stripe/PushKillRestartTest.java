@@ -16,14 +16,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@code kill -9} in the middle of a push, then {@code restart}: every line at Stripe exactly once, none missing. */
-abstract class PushKillRestartTest {
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Kind.class)
+class PushKillRestartTest {
 
     static final String NOW = "2026-11-05T00:00:00Z";
     static final String KEY = "sk_test_killrestart";
 
-    abstract TestDatabase.Kind kind();
+    /** Every test runs on H2 (with DuckDB) and on PostgreSQL. */
+    @Parameter
+    TestDatabase.Kind kind;
+
+    TestDatabase.Kind kind() {
+        return kind;
+    }
 
     @Test
     void killedInTheMiddleOfAPushThenRestarted(@TempDir Path tmp) throws Exception {

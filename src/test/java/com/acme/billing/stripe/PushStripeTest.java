@@ -21,9 +21,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** push-stripe against the fake Stripe over real HTTP, on a real database. */
-abstract class PushStripeTest {
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Kind.class)
+class PushStripeTest {
 
     static final String KEY = "sk_test_PUSHKEY_4242";
 
@@ -33,7 +38,13 @@ abstract class PushStripeTest {
     TestDatabase db;
     FakeStripe fake;
 
-    abstract TestDatabase.Kind kind();
+    /** Every test runs on H2 (with DuckDB) and on PostgreSQL. */
+    @Parameter
+    TestDatabase.Kind kind;
+
+    TestDatabase.Kind kind() {
+        return kind;
+    }
 
     @BeforeEach
     void setUp() throws Exception {
