@@ -3,6 +3,7 @@ package com.acme.billing.subscription;
 import com.acme.billing.catalog.CatalogRepository;
 import com.acme.billing.ops.InputRefusedException;
 import com.acme.billing.period.BillingPeriod;
+import com.acme.billing.user.UserId;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +52,7 @@ public class SubscriptionImport {
         Instant now = clock.instant();
         return tx.execute(status -> {
             int recorded = 0;
-            Set<String> users = new LinkedHashSet<>();
+            Set<UserId> users = new LinkedHashSet<>();
             for (SubscriptionChange change : changes) {
                 if (subscriptions.insertIfNew(change, now)) {
                     recorded++;
@@ -59,7 +60,7 @@ public class SubscriptionImport {
                 users.add(change.userId());
             }
             List<String> problems = new ArrayList<>();
-            for (String user : users) {
+            for (UserId user : users) {
                 List<SubscriptionChange> history = subscriptions.changesOf(user);
                 SubscriptionTimeline timeline = SubscriptionTimeline.of(history);
                 for (SubscriptionTimeline.Anomaly anomaly : timeline.anomalies()) {
@@ -97,7 +98,7 @@ public class SubscriptionImport {
         return null;
     }
 
-    private void saveState(String user, List<SubscriptionChange> history, SubscriptionTimeline timeline, Instant now) {
+    private void saveState(UserId user, List<SubscriptionChange> history, SubscriptionTimeline timeline, Instant now) {
         SubscriptionState state = timeline.stateAt(now);
         String lastTier = null;
         boolean started = false;
@@ -122,7 +123,7 @@ public class SubscriptionImport {
         }
         BillingPeriod period = BillingPeriod.containing(now);
         boolean live = state.status() != SubscriptionState.Status.NONE;
-        subscriptions.saveState(user, live ? state.tier() : lastTier, status, customer, state.trialEndsAt(),
+        subscriptions.saveState(user.value(), live ? state.tier() : lastTier, status, customer, state.trialEndsAt(),
                 live ? period.start() : null, live ? period.end() : null, now);
     }
 }
