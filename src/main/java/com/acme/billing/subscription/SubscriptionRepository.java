@@ -66,24 +66,23 @@ public class SubscriptionRepository {
         }
         sql.append(" ORDER BY user_id, effective_at, id");
         List<SubscriptionChange> current = new java.util.ArrayList<>();
-        String[] user = {null};
-        UserId[] userId = {null};
+        // The user whose changes are being gathered (a holder the row callback can update).
+        UserId[] user = {null};
         jdbc.sql(sql.toString()).params(params).query(rs -> {
             String u = rs.getString(1);
-            if (user[0] != null && !user[0].equals(u)) {
-                action.accept(user[0], List.copyOf(current));
-                current.clear();
+            if (user[0] == null || !user[0].value().equals(u)) {
+                if (user[0] != null) {
+                    action.accept(user[0].value(), List.copyOf(current));
+                    current.clear();
+                }
+                user[0] = UserId.parse(u);
             }
-            if (!u.equals(user[0])) {
-                userId[0] = UserId.parse(u);
-            }
-            user[0] = u;
-            current.add(new SubscriptionChange(userId[0], instant(rs.getObject(2, OffsetDateTime.class)),
+            current.add(new SubscriptionChange(user[0], instant(rs.getObject(2, OffsetDateTime.class)),
                     SubscriptionAction.parse(rs.getString(3)).orElseThrow(), rs.getString(4), rs.getString(5),
                     instant(rs.getObject(6, OffsetDateTime.class)), rs.getLong(7), rs.getString(8)));
         });
         if (user[0] != null) {
-            action.accept(user[0], List.copyOf(current));
+            action.accept(user[0].value(), List.copyOf(current));
         }
     }
 
