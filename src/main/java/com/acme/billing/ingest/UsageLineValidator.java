@@ -1,5 +1,6 @@
 package com.acme.billing.ingest;
 
+import com.acme.billing.user.UserId;
 import java.util.Set;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
@@ -44,7 +45,7 @@ public class UsageLineValidator implements ItemProcessor<UsageLine, StagedLine> 
             return reject(item, "future_timestamp");
         }
         String userId = f[UsageLine.USER_ID];
-        if (!isUserId(userId)) {
+        if (!UserId.isValid(userId)) {
             return reject(item, "bad_user_id");
         }
         String metric = f[UsageLine.METRIC];
@@ -71,23 +72,6 @@ public class UsageLineValidator implements ItemProcessor<UsageLine, StagedLine> 
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c < 0x20 || c > 0x7e) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** 1-64 characters of [A-Za-z0-9._:@-]. */
-    static boolean isUserId(String s) {
-        int n = s.length();
-        if (n > 64) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == ':' || c == '@' || c == '-';
-            if (!ok) {
                 return false;
             }
         }

@@ -3,6 +3,8 @@ package com.acme.billing.report;
 import com.acme.billing.platform.Progress;
 import com.acme.billing.platform.Workers;
 import com.acme.billing.period.BillingPeriod;
+import com.acme.billing.user.UserId;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,11 +69,32 @@ public class StatementWriter implements ItemWriter<String> {
         Workers.awaitAll(futures);
     }
 
+    /**
+     * {@code <invoicesDir>/<invoiceId>.pdf}, refused unless that is a file directly in the folder: ids are
+     * checked where they come in, and this makes sure that an id that slipped past (data from before the
+     * checks, a new door) fails its invoice loudly instead of writing somewhere else.
+     *
+     * @throws IllegalStateException naming the invoice when the path would leave the folder
+     */
+    static Path pdfOf(Path invoicesDir, String invoiceId) {
+        Path dir = invoicesDir.toAbsolutePath().normalize();
+        Path pdf;
+        try {
+            pdf = dir.resolve(invoiceId + ".pdf").normalize();
+        } catch (InvalidPathException e) {
+            throw new IllegalStateException("invoice " + UserId.quote(invoiceId) + ": not usable as a file name: " + e.getMessage(), e);
+        }
+        if (!pdf.startsWith(dir) || !dir.equals(pdf.getParent())) {
+            throw new IllegalStateException("invoice " + UserId.quote(invoiceId) + ": its statement path leaves " + dir + "; not rendered");
+        }
+        return pdf;
+    }
+
     private Future<Void> render(Statement statement) {
         return workers.submit(() -> {
             Map<String, Object> parameters = StatementFormat.parameters(statement, seller);
             parameters.put("DAILY", new JRMapCollectionDataSource(StatementFormat.daily(statement, daysInMonth)));
-            PdfRenderer.render(template, parameters, StatementFormat.rows(statement), invoicesDir.resolve(statement.invoiceId() + ".pdf"));
+            PdfRenderer.render(template, parameters, StatementFormat.rows(statement), pdfOf(invoicesDir, statement.invoiceId()));
             progress.at(done.incrementAndGet());
             return null;
         });

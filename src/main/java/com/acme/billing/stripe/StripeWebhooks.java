@@ -8,6 +8,7 @@ import com.acme.billing.subscription.store.SubscriptionImport;
 import com.acme.billing.subscription.store.SubscriptionRepository;
 import com.acme.billing.subscription.SubscriptionState;
 import com.acme.billing.subscription.SubscriptionTimeline;
+import com.acme.billing.user.UserId;
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.net.Webhook;
 import java.math.BigDecimal;
@@ -20,6 +21,7 @@ import java.util.Currency;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DuplicateKeyException;
@@ -128,68 +130,48 @@ public class StripeWebhooks {
         };
     }
 
-    private String subscriptionChange(String eventId, String type, Instant created, JsonNode sub) {
-        String customer = text(sub.path("customer"));
-        String user = text(sub.path("metadata").path("user_id"));
-        if (user == null && customer != null) {
-            user = userOfCustomer(customer);
-        }
-        if (user == null) {
-            return "ignored: no metadata.user_id, and customer " + customer + " is not one of ours";
-        }
-        String tier = text(sub.path("items").path("data").path(0).path("price").path("lookup_key"));
-        String status = text(sub.path("status"));
-        String source = "stripe webhook " + eventId;
-        SubscriptionChange change;
-        boolean ending = type.equals("customer.subscription.deleted") || "canceled".equals(status) || "incomplete_expired".equals(status);
-        if (ending) {
-            Instant at = firstInstant(sub, created, "ended_at", "canceled_at");
-            change = new SubscriptionChange(user, at, SubscriptionAction.CANCEL, "", customer, null, 0, source);
-        } else {
-            if (tier == null) {
-                return refuse(eventId, user, "no price lookup_key on the subscription's first item: the tier is unknown");
-            }
-            var catalog = catalogs.latest().orElse(null);
-            if (catalog == null || catalog.catalog().tier(tier).isEmpty()) {
-                return refuse(eventId, user, "price lookup_key '" + tier + "' is not a tier of the catalog");
-            }
-            boolean trialing = "trialing".equals(status);
-            Instant at = type.equals("customer.subscription.created")
-                    ? firstInstant(sub, created, trialing ? "trial_start" : "start_date", "start_date") : created;
-            SubscriptionState now = SubscriptionTimeline.of(subscriptions.changesOf(user)).stateAt(at);
-            if (now.status() != SubscriptionState.Status.NONE && tier.equals(now.tier())) {
-                return "no change: " + user + " is already on " + tier;
-            }
-            SubscriptionAction action;
-            Instant trialEnds = null;
-            if (now.status() == SubscriptionState.Status.NONE && trialing) {
-                action = SubscriptionAction.TRIAL;
-                trialEnds = firstInstant(sub, null, "trial_end");
-                if (trialEnds == null) {
-                    return refuse(eventId, user, "a trialing subscription without trial_end");
-                }
-            } else {
-                action = now.status() == SubscriptionState.Status.NONE ? SubscriptionAction.SUBSCRIBE : SubscriptionAction.CHANGE;
-            }
-            change = new SubscriptionChange(user, at, action, tier, customer, trialEnds, 0, source);
-        }
+    private String subscriptionChange(String eventId, String type, Instant created, JsonNode subscription) {
+        var catalog = catalogs.latest().map(c -> c.catalog()).orElse(null);
+        SubscriptionEventMapping.Result mapped = SubscriptionEventMapping.map(eventId, type, created, subscription, catalog,
+                new SubscriptionEventMapping.Lookups() {
+                    @Override
+                    public Optional<UserId> userOfCustomer(String customerId) {
+                        return Optional.ofNullable(StripeWebhooks.this.userOfCustomer(customerId)).map(UserId::parse);
+                    }
+
+                    @Override
+                    public SubscriptionState stateAt(UserId user, Instant at) {
+                        return SubscriptionTimeline.of(subscriptions.changesOf(user)).stateAt(at);
+                    }
+                });
+        return switch (mapped.kind()) {
+            case IGNORED, UNCHANGED -> mapped.message();
+            case REFUSED -> refuse(eventId, mapped.user(), mapped.message());
+            case APPLY -> record(eventId, mapped.change());
+        };
+    }
+
+    private String record(String eventId, SubscriptionChange change) {
+        UserId user = change.userId();
         String refusal = subscriptionImport.apply(change);
         if (refusal != null) {
             return refuse(eventId, user, change.action().wire() + " at " + change.effectiveAt() + " cannot apply: " + refusal);
         }
-        if (customer != null) {
-            rememberCustomer(user, customer);
+        if (change.stripeCustomerId() != null) {
+            rememberCustomer(user, change.stripeCustomerId());
         }
         if (change.action() == SubscriptionAction.CANCEL) {
-            alerts.raise("cancellation", user, null, change.effectiveAt(), user + " cancelled at " + change.effectiveAt() + " (Stripe)",
-                    source, "cancellation:" + user + ":" + change.effectiveAt());
+            alerts.raise("cancellation", user.value(), null, change.effectiveAt(), user + " cancelled at " + change.effectiveAt() + " (Stripe)",
+                    change.source(), "cancellation:" + user + ":" + change.effectiveAt());
         }
         return "recorded " + change.action().wire() + (change.tier().isEmpty() ? "" : " " + change.tier()) + " for " + user + " at "
                 + change.effectiveAt();
     }
 
-    private String refuse(String eventId, String user, String reason) {
-        alerts.raise("webhook_refused", user, null, clock.instant(), "Stripe event " + eventId + " for " + user + " not applied: " + reason,
+    /** @param user null when the event names no valid user (the id itself may be what is refused) */
+    private String refuse(String eventId, UserId user, String reason) {
+        alerts.raise("webhook_refused", user == null ? null : user.value(), null, clock.instant(),
+                "Stripe event " + eventId + (user == null ? "" : " for " + user) + " not applied: " + reason,
                 "stripe webhook " + eventId, "webhook_refused:" + eventId);
         return "refused: " + reason;
     }
@@ -262,10 +244,10 @@ public class StripeWebhooks {
         return users.size() == 1 ? users.get(0) : null;
     }
 
-    private void rememberCustomer(String user, String customer) {
-        if (jdbc.sql("SELECT COUNT(*) FROM stripe_customers WHERE user_id = ?").param(user).query(Long.class).single() == 0) {
+    private void rememberCustomer(UserId user, String customer) {
+        if (jdbc.sql("SELECT COUNT(*) FROM stripe_customers WHERE user_id = ?").param(user.value()).query(Long.class).single() == 0) {
             jdbc.sql("INSERT INTO stripe_customers (user_id, customer_id, source, recorded_at) VALUES (?, ?, 'webhook', ?)")
-                    .params(user, customer, utc(clock.instant())).update();
+                    .params(user.value(), customer, utc(clock.instant())).update();
         }
     }
 
@@ -279,15 +261,6 @@ public class StripeWebhooks {
         } catch (IllegalArgumentException e) {
             return minor.asLong() + " " + currency;
         }
-    }
-
-    private static Instant firstInstant(JsonNode object, Instant fallback, String... fields) {
-        for (String field : fields) {
-            if (object.path(field).isNumber()) {
-                return Instant.ofEpochSecond(object.path(field).asLong());
-            }
-        }
-        return fallback;
     }
 
     private static String text(JsonNode node) {

@@ -3,6 +3,7 @@ package com.acme.billing.subscription;
 import com.acme.billing.catalog.Catalog;
 import com.acme.billing.catalog.Tier;
 import com.acme.billing.platform.InputRefusedException;
+import com.acme.billing.user.UserId;
 import com.opencsv.CSVReader;
 import com.opencsv.CSVReaderBuilder;
 import com.opencsv.exceptions.CsvException;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -26,7 +28,6 @@ import java.util.regex.Pattern;
  */
 public final class SubscriptionChangesParser {
 
-    static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,64}");
     private static final Pattern CUSTOMER_ID = Pattern.compile("[A-Za-z0-9_]{1,255}");
     private static final List<String> REQUIRED = List.of("user_id", "effective_at", "action", "tier");
     private static final int MAX_LISTED = 50;
@@ -68,10 +69,15 @@ public final class SubscriptionChangesParser {
                 String customer = customerColumn == null ? "" : field(row, customerColumn);
                 Instant effectiveAt = null;
                 SubscriptionAction action = SubscriptionAction.parse(actionText).orElse(null);
-                if (!USER_ID.matcher(userId).matches()) {
-                    problem = "bad user_id '" + userId + "' (1-64 characters of [A-Za-z0-9._:@-])";
+                Optional<String> badUserId = UserId.problem(userId);
+                if (badUserId.isPresent()) {
+                    problem = "bad user_id " + UserId.quote(userId) + ": " + badUserId.get() + " (" + UserId.RULE + ")";
                 } else if ((effectiveAt = instant(effective)) == null) {
                     problem = "bad effective_at '" + effective + "' (ISO-8601 with Z or an offset)";
+                } else if (effectiveAt.getNano() != 0) {
+                    // Line ids and rated segments are cut to whole seconds: a fraction would bill one instant
+                    // and name another.
+                    problem = "effective_at '" + effective + "' has a fraction of a second (whole seconds only)";
                 } else if (action == null) {
                     problem = "bad action '" + actionText + "' (trial, subscribe, change or cancel)";
                 } else if (!customer.isEmpty() && !CUSTOMER_ID.matcher(customer).matches()) {
@@ -95,7 +101,7 @@ public final class SubscriptionChangesParser {
                 if (action == SubscriptionAction.TRIAL) {
                     trialEndsAt = effectiveAt.plus(Duration.ofSeconds(86_400L * catalog.tier(tier).orElseThrow().trialDays()));
                 }
-                changes.add(new SubscriptionChange(userId, effectiveAt, action, tier, customer.isEmpty() ? null : customer,
+                changes.add(new SubscriptionChange(UserId.parse(userId), effectiveAt, action, tier, customer.isEmpty() ? null : customer,
                         trialEndsAt, line, source + ":" + line));
             }
         } catch (IOException | CsvException e) {

@@ -7,6 +7,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class UsageLineValidatorTest {
 
@@ -44,6 +45,22 @@ class UsageLineValidatorTest {
             "e,2026-10-03T14:22:05Z,u,\"emails_processed,3|malformed_line"})
     void eachBrokenRuleHasItsReason(String raw, String reason) {
         assertThat(validate(raw)).isEqualTo(new StagedLine.Reject(2, reason, raw));
+    }
+
+    /** Hostile ids, each written as a CSV cell (quoted where CSV needs it) in an otherwise good line. */
+    @ParameterizedTest
+    @ValueSource(strings = {"../../x", "\"a,b\"\"c\"", "\"=HYPERLINK(\"\"http://e\"\")\"", "\"a\nb\"", "a\u0000b", "us\u00e9r", "a/b",
+            "a\\b", "a;b", "a\tb"})
+    void hostileUserIdsAreBadUserIds(String cell) {
+        String raw = "e," + "2026-10-03T14:22:05Z," + cell + ",emails_processed,3";
+        assertThat(validate(raw)).isEqualTo(new StagedLine.Reject(2, "bad_user_id", raw));
+    }
+
+    @Test
+    void aUserIdOfSixtyFourCharactersIsTakenAndOneOf5000IsNot() {
+        assertThat(validate("e,2026-10-03T14:22:05Z," + "u".repeat(64) + ",emails_processed,3")).isInstanceOf(StagedLine.Event.class);
+        String raw = "e,2026-10-03T14:22:05Z," + "u".repeat(5000) + ",emails_processed,3";
+        assertThat(validate(raw)).isEqualTo(new StagedLine.Reject(2, "bad_user_id", raw));
     }
 
     @Test

@@ -7,6 +7,7 @@ import com.acme.billing.period.BillingPeriod;
 import com.acme.billing.subscription.SubscriptionAction;
 import com.acme.billing.subscription.SubscriptionChange;
 import com.acme.billing.subscription.SubscriptionTimeline;
+import com.acme.billing.user.UserId;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Path;
@@ -92,7 +93,7 @@ class RatingPropertiesTest {
                 action = SubscriptionAction.SUBSCRIBE;
             }
             Instant trialEnds = action == SubscriptionAction.TRIAL ? at.plus(Duration.ofDays(USD.tier(tier).orElseThrow().trialDays())) : null;
-            changes.add(new SubscriptionChange("u", at, action, tier, null, trialEnds, i + 1, "random"));
+            changes.add(new SubscriptionChange(new UserId("u"), at, action, tier, null, trialEnds, i + 1, "random"));
         }
         return changes;
     }

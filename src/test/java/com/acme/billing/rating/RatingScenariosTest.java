@@ -8,6 +8,7 @@ import com.acme.billing.period.BillingPeriod;
 import com.acme.billing.subscription.SubscriptionAction;
 import com.acme.billing.subscription.SubscriptionChange;
 import com.acme.billing.subscription.SubscriptionTimeline;
+import com.acme.billing.user.UserId;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -347,7 +348,7 @@ class RatingScenariosTest {
         Instant effective = Instant.parse(at);
         Instant trialEnds = action == SubscriptionAction.TRIAL
                 ? effective.plus(Duration.ofSeconds(86_400L * USD.tier(tier).orElseThrow().trialDays())) : null;
-        changes.add(new SubscriptionChange("u", effective, action, tier, null, trialEnds, changes.size() + 1, "test"));
+        changes.add(new SubscriptionChange(new UserId("u"), effective, action, tier, null, trialEnds, changes.size() + 1, "test"));
     }
 
     private void event(String at, String metric, long quantity) {

@@ -108,6 +108,42 @@ class WebhookTest {
     }
 
     @Test
+    void aSignedEventWithAHostileUserIdIsRefusedWithAnAlertAndChangesNothing() throws Exception {
+        // Each as it stands in the JSON text of metadata.user_id.
+        List<String> hostile = List.of("../../x", "a,b\\\"c", "=HYPERLINK(\\\"http://e\\\")", "x".repeat(5000), "a\\nb", "a\\u0000b", " ");
+        for (int i = 0; i < hostile.size(); i++) {
+            String event = subscriptionEvent("evt_h" + i, "customer.subscription.updated", "2026-11-16T00:00:00Z",
+                    subscription(hostile.get(i), "cus_A", "active", "pro", ""));
+
+            HttpResponse<String> response = served.send(SECRET, event);
+
+            assertThat(response.statusCode()).as(hostile.get(i)).isEqualTo(200);
+            assertThat(response.body()).as(hostile.get(i)).contains("refused: metadata.user_id '").contains("is not a user id");
+        }
+        assertThat(count("SELECT COUNT(*) FROM subscription_changes")).isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM subscriptions")).isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM stripe_customers WHERE user_id NOT IN ('alice', 'bob')")).isZero();
+        assertThat(db.jdbc().queryForList("SELECT event_id FROM webhook_events WHERE outcome LIKE 'refused: metadata.user_id %' ORDER BY event_id",
+                String.class)).containsExactly("evt_h0", "evt_h1", "evt_h2", "evt_h3", "evt_h4", "evt_h5", "evt_h6");
+        assertThat(db.jdbc().queryForList("SELECT type || ' ' || COALESCE(user_id, '-') || ' ' || source FROM alerts ORDER BY id", String.class))
+                .containsExactly("webhook_refused - stripe webhook evt_h0", "webhook_refused - stripe webhook evt_h1",
+                        "webhook_refused - stripe webhook evt_h2", "webhook_refused - stripe webhook evt_h3", "webhook_refused - stripe webhook evt_h4",
+                        "webhook_refused - stripe webhook evt_h5", "webhook_refused - stripe webhook evt_h6");
+        assertThat(db.jdbc().queryForObject("SELECT message FROM alerts WHERE source = 'stripe webhook evt_h0'", String.class))
+                .isEqualTo("Stripe event evt_h0 not applied: metadata.user_id '../../x' is not a user id: character '/' (U+002F) at position 3 "
+                        + "is not allowed (1-64 characters of [A-Za-z0-9._:@-])");
+        assertThat(db.jdbc().queryForObject("SELECT message FROM alerts WHERE source = 'stripe webhook evt_h5'", String.class))
+                .isEqualTo("Stripe event evt_h5 not applied: metadata.user_id 'a\\u0000b' is not a user id: character U+0000 at position 2 "
+                        + "is not allowed (1-64 characters of [A-Za-z0-9._:@-])");
+
+        // The same close as without those events: alice stays on starter for all of November.
+        cli.with("BILLING_NOW", "2026-12-02T00:00:00Z").ok("close-period", "--period", "2026-11");
+        assertThat(db.jdbc().queryForList("SELECT DISTINCT user_id FROM invoices ORDER BY user_id", String.class)).containsExactly("alice", "bob");
+        assertThat(db.jdbc().queryForList("SELECT tier || ' ' || amount FROM invoice_lines WHERE user_id = 'alice' AND period = '2026-11'",
+                String.class)).containsExactly("starter 29.000000");
+    }
+
+    @Test
     void aBadOrStaleSignatureIs400AndNothingIsRecorded() throws Exception {
         String event = subscriptionEvent("evt_bad", "customer.subscription.updated", "2026-11-16T00:00:00Z",
                 subscription("alice", "cus_A", "active", "pro", ""));

@@ -3,6 +3,7 @@ package com.acme.billing.subscription;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.acme.billing.subscription.SubscriptionTimeline.Interval;
+import com.acme.billing.user.UserId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ class SubscriptionTimelineTest {
 
     SubscriptionChange change(String at, SubscriptionAction action, String tier, int trialDays) {
         Instant effective = Instant.parse(at);
-        return new SubscriptionChange("u", effective, action, tier, null,
+        return new SubscriptionChange(new UserId("u"), effective, action, tier, null,
                 action == SubscriptionAction.TRIAL ? effective.plus(Duration.ofSeconds(86_400L * trialDays)) : null, ++sequence, "test");
     }
 

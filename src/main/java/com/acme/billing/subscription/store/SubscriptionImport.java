@@ -8,6 +8,7 @@ import com.acme.billing.subscription.SubscriptionTimeline;
 import com.acme.billing.catalog.store.CatalogRepository;
 import com.acme.billing.platform.InputRefusedException;
 import com.acme.billing.period.BillingPeriod;
+import com.acme.billing.user.UserId;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +57,7 @@ public class SubscriptionImport {
         Instant now = clock.instant();
         return tx.execute(status -> {
             int recorded = 0;
-            Set<String> users = new LinkedHashSet<>();
+            Set<UserId> users = new LinkedHashSet<>();
             for (SubscriptionChange change : changes) {
                 if (subscriptions.insertIfNew(change, now)) {
                     recorded++;
@@ -64,7 +65,7 @@ public class SubscriptionImport {
                 users.add(change.userId());
             }
             List<String> problems = new ArrayList<>();
-            for (String user : users) {
+            for (UserId user : users) {
                 List<SubscriptionChange> history = subscriptions.changesOf(user);
                 SubscriptionTimeline timeline = SubscriptionTimeline.of(history);
                 for (SubscriptionTimeline.Anomaly anomaly : timeline.anomalies()) {
@@ -102,7 +103,7 @@ public class SubscriptionImport {
         return null;
     }
 
-    private void saveState(String user, List<SubscriptionChange> history, SubscriptionTimeline timeline, Instant now) {
+    private void saveState(UserId user, List<SubscriptionChange> history, SubscriptionTimeline timeline, Instant now) {
         SubscriptionState state = timeline.stateAt(now);
         String lastTier = null;
         boolean started = false;
@@ -127,7 +128,7 @@ public class SubscriptionImport {
         }
         BillingPeriod period = BillingPeriod.containing(now);
         boolean live = state.status() != SubscriptionState.Status.NONE;
-        subscriptions.saveState(user, live ? state.tier() : lastTier, status, customer, state.trialEndsAt(),
+        subscriptions.saveState(user.value(), live ? state.tier() : lastTier, status, customer, state.trialEndsAt(),
                 live ? period.start() : null, live ? period.end() : null, now);
     }
 }

@@ -3,6 +3,7 @@ package com.acme.billing.subscription.store;
 import com.acme.billing.subscription.SubscriptionAction;
 import com.acme.billing.subscription.SubscriptionChange;
 
+import com.acme.billing.user.UserId;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -23,25 +24,25 @@ public class SubscriptionRepository {
     /** Records a change unless the very same change (user, instant, action, tier) is already known. */
     public boolean insertIfNew(SubscriptionChange change, Instant now) {
         int known = jdbc.sql("SELECT COUNT(*) FROM subscription_changes WHERE user_id = ? AND effective_at = ? AND action = ? AND tier = ?")
-                .params(change.userId(), utc(change.effectiveAt()), change.action().wire(), change.tier())
+                .params(change.userId().value(), utc(change.effectiveAt()), change.action().wire(), change.tier())
                 .query(Integer.class).single();
         if (known > 0) {
             return false;
         }
         jdbc.sql("INSERT INTO subscription_changes (user_id, effective_at, action, tier, stripe_customer_id, trial_ends_at, "
                 + "source, source_line, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .params(change.userId(), utc(change.effectiveAt()), change.action().wire(), change.tier(), change.stripeCustomerId(),
+                .params(change.userId().value(), utc(change.effectiveAt()), change.action().wire(), change.tier(), change.stripeCustomerId(),
                         change.trialEndsAt() == null ? null : utc(change.trialEndsAt()), change.source(), change.sequence(), utc(now))
                 .update();
         return true;
     }
 
     /** All changes of a user; {@code sequence} is the insertion order, so a later line wins a tie. */
-    public List<SubscriptionChange> changesOf(String userId) {
+    public List<SubscriptionChange> changesOf(UserId userId) {
         return jdbc.sql("SELECT user_id, effective_at, action, tier, stripe_customer_id, trial_ends_at, id, source "
                 + "FROM subscription_changes WHERE user_id = ? ORDER BY effective_at, id")
-                .param(userId)
-                .query((rs, n) -> new SubscriptionChange(rs.getString(1), instant(rs.getObject(2, OffsetDateTime.class)),
+                .param(userId.value())
+                .query((rs, n) -> new SubscriptionChange(userId, instant(rs.getObject(2, OffsetDateTime.class)),
                         SubscriptionAction.parse(rs.getString(3)).orElseThrow(), rs.getString(4), rs.getString(5),
                         instant(rs.getObject(6, OffsetDateTime.class)), rs.getLong(7), rs.getString(8)))
                 .list();
@@ -68,20 +69,23 @@ public class SubscriptionRepository {
         }
         sql.append(" ORDER BY user_id, effective_at, id");
         List<SubscriptionChange> current = new java.util.ArrayList<>();
-        String[] user = {null};
+        // The user whose changes are being gathered (a holder the row callback can update).
+        UserId[] user = {null};
         jdbc.sql(sql.toString()).params(params).query(rs -> {
             String u = rs.getString(1);
-            if (user[0] != null && !user[0].equals(u)) {
-                action.accept(user[0], List.copyOf(current));
-                current.clear();
+            if (user[0] == null || !user[0].value().equals(u)) {
+                if (user[0] != null) {
+                    action.accept(user[0].value(), List.copyOf(current));
+                    current.clear();
+                }
+                user[0] = UserId.parse(u);
             }
-            user[0] = u;
-            current.add(new SubscriptionChange(u, instant(rs.getObject(2, OffsetDateTime.class)),
+            current.add(new SubscriptionChange(user[0], instant(rs.getObject(2, OffsetDateTime.class)),
                     SubscriptionAction.parse(rs.getString(3)).orElseThrow(), rs.getString(4), rs.getString(5),
                     instant(rs.getObject(6, OffsetDateTime.class)), rs.getLong(7), rs.getString(8)));
         });
         if (user[0] != null) {
-            action.accept(user[0], List.copyOf(current));
+            action.accept(user[0].value(), List.copyOf(current));
         }
     }
 
