@@ -1,6 +1,7 @@
 package com.acme.billing.cli;
 
 import com.acme.billing.period.BillingPeriod;
+import com.acme.billing.user.UserId;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import picocli.CommandLine;
@@ -16,6 +17,7 @@ final class TypeConverters {
     static void register(CommandLine commandLine) {
         commandLine.registerConverter(BillingPeriod.class, new PeriodConverter());
         commandLine.registerConverter(Instant.class, new InstantConverter());
+        commandLine.registerConverter(UserId.class, new UserIdConverter());
     }
 
     static final class PeriodConverter implements ITypeConverter<BillingPeriod> {
@@ -36,6 +38,18 @@ final class TypeConverters {
                 return Instant.parse(value);
             } catch (DateTimeParseException e) {
                 throw new TypeConversionException("'" + value + "' is not an ISO-8601 instant such as 2026-11-01T00:00:00Z");
+            }
+        }
+    }
+
+    /** The same rule as at every other door (usage logs, subscription CSV, webhooks). */
+    static final class UserIdConverter implements ITypeConverter<UserId> {
+        @Override
+        public UserId convert(String value) {
+            try {
+                return UserId.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
             }
         }
     }

@@ -2,6 +2,7 @@ package com.acme.billing.cli;
 
 import com.acme.billing.ingest.UsageReport;
 import com.acme.billing.period.BillingPeriod;
+import com.acme.billing.user.UserId;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +17,7 @@ final class UsageCommand extends BillingCommand {
     BillingPeriod period;
 
     @Option(names = "--user", paramLabel = "ID", description = "one user only")
-    String user;
+    UserId user;
 
     record Row(String userId, String metric, String tier, long quantity, long included, boolean breached) {
     }
@@ -27,7 +28,7 @@ final class UsageCommand extends BillingCommand {
     @Override
     int run(CommandContext context) {
         Console console = context.console();
-        UsageReport.Month month = context.bean(UsageReport.class).month(period.toString(), user);
+        UsageReport.Month month = context.bean(UsageReport.class).month(period.toString(), user == null ? null : user.value());
         console.say("usage %s%s: %d rows, %d over their limit", month.period(), user == null ? "" : " for " + user,
                 month.rows().size(), month.rows().stream().filter(UsageReport.Row::breached).count());
         console.say("  %-24s %-18s %-10s %14s %14s", "user_id", "metric", "tier", "quantity", "included");

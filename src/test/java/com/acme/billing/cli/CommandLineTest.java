@@ -46,6 +46,7 @@ class CommandLineTest {
                 Arguments.of(List.of("serve", "--port", "http"), "'http' is not an int"),
                 Arguments.of(List.of("alerts", "--since", "yesterday"), "'yesterday' is not an ISO-8601 instant"),
                 Arguments.of(List.of("executions", "--now", "noon"), "'noon' is not an ISO-8601 instant"),
+                Arguments.of(List.of("usage", "--period", "2026-10", "--user", "../../x"), "Invalid value for option '--user': bad user id"),
                 Arguments.of(List.of("frobnicate"), "Unmatched argument at index 0: 'frobnicate'"));
     }
 
