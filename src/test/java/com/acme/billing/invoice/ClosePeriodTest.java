@@ -132,6 +132,32 @@ abstract class ClosePeriodTest {
     }
 
     @Test
+    void aCloseAfterFinalizeBillsLateUsageAsAnAdjustmentAndLeavesTheUsageSummariesAsBilled() throws Exception {
+        cli.ok("close-period", "--period", "2026-10");
+        cli.ok("finalize", "--period", "2026-10");
+        List<String> billed = List.of(
+                "alice|ai_responses|starter|0|500|0|false",
+                "alice|emails_processed|starter|6000|5000|1000|false",
+                "alice|leads_created|starter|350|200|150|false");
+        assertThat(usageRows("alice")).containsExactlyElementsOf(billed);
+
+        write("late.csv", "event_id,timestamp,user_id,metric,quantity\na3,2026-10-30T00:00:00Z,alice,emails_processed,500\n");
+        cli.ok("ingest", tmp.resolve("late.csv").toString());
+        cli.ok("close-period", "--period", "2026-10");
+
+        // emails now 6,500: 1,500 over x 0.004 = 6.00, of which 4.00 was billed: the adjustment is +2.00.
+        assertThat(lines()).filteredOn(l -> l.startsWith("INV-2026-10-alice-A1"))
+                .containsExactly("INV-2026-10-alice-A1|adjustment|starter|emails_processed|2.00");
+        assertThat(db.jdbc().queryForList("SELECT CAST(quantity AS BIGINT) FROM invoice_lines WHERE invoice_id = 'INV-2026-10-alice-A1'",
+                Long.class)).containsExactly(500L);
+        // The statement of the finalized invoice still shows the usage it billed.
+        assertThat(usageRows("alice")).containsExactlyElementsOf(billed);
+
+        cli.ok("finalize", "--period", "2026-10");
+        assertThat(usageRows("alice")).containsExactlyElementsOf(billed);
+    }
+
+    @Test
     void aSecondLateChangeReversesWhatTheFirstAdjustmentBilled() throws Exception {
         cli.ok("close-period", "--period", "2026-10");
         cli.ok("finalize", "--period", "2026-10");
@@ -214,6 +240,13 @@ abstract class ClosePeriodTest {
         return db.jdbc().queryForList("SELECT invoice_id || '|' || line_type || '|' || tier || '|' || COALESCE(metric, '') || '|' "
                 + "|| CAST(CAST(amount AS DECIMAL(19, 2)) AS VARCHAR(40)) FROM invoice_lines ORDER BY invoice_id, period_start, line_type, COALESCE(metric, ''), amount",
                 String.class);
+    }
+
+    private List<String> usageRows(String user) {
+        return db.jdbc().queryForList("SELECT user_id || '|' || metric || '|' || tier || '|' || CAST(quantity AS VARCHAR(20)) || '|' "
+                + "|| CAST(included AS VARCHAR(20)) || '|' || CAST(overage_quantity AS VARCHAR(20)) || '|' "
+                + "|| CASE WHEN limit_breached THEN 'true' ELSE 'false' END FROM usage_summaries WHERE period = '2026-10' AND user_id = ? "
+                + "ORDER BY metric, tier", String.class, user);
     }
 
     private String amount(String sql) {
