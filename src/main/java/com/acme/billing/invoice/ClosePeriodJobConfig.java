@@ -11,8 +11,8 @@ import javax.sql.DataSource;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
@@ -31,7 +31,8 @@ import org.springframework.transaction.PlatformTransactionManager;
  * into {@code rating_segments} and {@code rating_usage}) then {@code rateUsers} (chunks of users: rate, write drafts or, for a
  * finalized period, adjustment drafts). Parameters: {@code period} and {@code run} (the number of
  * completed closes of the period plus one, so that two runs started together are the same job
- * instance and Spring Batch refuses the second).
+ * instance and Spring Batch refuses the second), and the non-identifying {@code catalog.version}
+ * that the run pins before its first step and rates every user with.
  */
 @Configuration(proxyBeanMethods = false)
 public class ClosePeriodJobConfig {
