@@ -23,6 +23,10 @@ public final class CatalogParser {
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
 
+    /** Prices are stored as NUMERIC(19, 6): six decimals and thirteen digits before the point. */
+    static final int PRICE_DECIMALS = 6;
+    static final int PRICE_INTEGER_DIGITS = 19 - PRICE_DECIMALS;
+
     private final String source;
     private final List<String> problems = new ArrayList<>();
 
@@ -267,6 +271,16 @@ public final class CatalogParser {
             BigDecimal price = new BigDecimal(String.valueOf(value).trim());
             if (price.signum() < 0) {
                 problem(key, "negative price " + price);
+                return null;
+            }
+            // The column would round a seventh decimal away without a word: refuse what cannot be stored exactly.
+            BigDecimal exact = price.stripTrailingZeros();
+            if (exact.scale() > PRICE_DECIMALS) {
+                problem(key, "'" + value + "' has " + exact.scale() + " decimals; a price has at most " + PRICE_DECIMALS);
+                return null;
+            }
+            if (exact.precision() - exact.scale() > PRICE_INTEGER_DIGITS) {
+                problem(key, "'" + value + "' is too large; a price has at most " + PRICE_INTEGER_DIGITS + " digits before the decimal point");
                 return null;
             }
             return price;

@@ -6,13 +6,17 @@ import com.acme.billing.period.BillingPeriod;
 import com.acme.billing.rating.Rating;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import org.springframework.batch.infrastructure.item.ItemWriter;
@@ -27,16 +31,44 @@ import org.springframework.transaction.PlatformTransactionManager;
  * into {@code rating_segments} and {@code rating_usage}) then {@code rateUsers} (chunks of users: rate, write drafts or, for a
  * finalized period, adjustment drafts). Parameters: {@code period} and {@code run} (the number of
  * completed closes of the period plus one, so that two runs started together are the same job
- * instance and Spring Batch refuses the second).
+ * instance and Spring Batch refuses the second), and the non-identifying {@code catalog.version}
+ * that the run pins before its first step and rates every user with.
  */
 @Configuration(proxyBeanMethods = false)
 public class ClosePeriodJobConfig {
 
     public static final String JOB_NAME = "closePeriod";
 
+    /**
+     * The catalog version of a run: a (non-identifying) job parameter set by whoever starts the run, and
+     * the job's execution context once pinned. A restart or a resumed run keeps the pinned version, so
+     * that the users rated before a failure and after it are rated alike even if a catalog was imported
+     * in between (the next close-period, a new run, then takes the new version).
+     */
+    public static final String CATALOG_VERSION = "catalog.version";
+
     @Bean
-    Job closePeriodJob(JobRepository jobRepository, Step computeSegmentUsage, Step rateUsers, ExecutionOwnerListener owners) {
-        return new JobBuilder(JOB_NAME, jobRepository).listener(owners).start(computeSegmentUsage).next(rateUsers).build();
+    Job closePeriodJob(JobRepository jobRepository, Step computeSegmentUsage, Step rateUsers, ExecutionOwnerListener owners,
+            PeriodCatalog periodCatalog) {
+        return new JobBuilder(JOB_NAME, jobRepository).listener(owners).listener(pinCatalogVersion(jobRepository, periodCatalog))
+                .start(computeSegmentUsage).next(rateUsers).build();
+    }
+
+    private static JobExecutionListener pinCatalogVersion(JobRepository jobRepository, PeriodCatalog periodCatalog) {
+        return new JobExecutionListener() {
+            @Override
+            public void beforeJob(JobExecution execution) {
+                ExecutionContext context = execution.getExecutionContext();
+                if (context.containsKey(CATALOG_VERSION)) {
+                    return;
+                }
+                Long chosen = execution.getJobParameters().getLong(CATALOG_VERSION);
+                String period = execution.getJobParameters().getString("period");
+                context.putInt(CATALOG_VERSION, chosen != null ? chosen.intValue() : periodCatalog.of(period).version());
+                // Saved now, not at the end of the first step: a run killed in that step resumes with this version too.
+                jobRepository.updateExecutionContext(execution);
+            }
+        };
     }
 
     @Bean
@@ -71,32 +103,45 @@ public class ClosePeriodJobConfig {
         return new RatingInputReader(dataSource, period);
     }
 
+    /**
+     * The catalog of this step execution: the version the run pinned, read once here and shared by the
+     * rater and the writer; an open period records it as the version its drafts are rated with.
+     */
     @Bean
     @StepScope
-    ItemProcessor<UserPeriod, RatedUser> userRater(PeriodCatalog close, @Value("#{jobParameters['period']}") String period) {
-        var catalog = close.of(period).catalog();
-        BillingPeriod billingPeriod = BillingPeriod.parse(period);
-        return user -> new RatedUser(user.userId(), Rating.rate(billingPeriod, user.segments(), catalog));
+    RatingRun ratingRun(CatalogRepository catalogs, InvoiceRepository invoices, @Value("#{jobParameters['period']}") String period,
+            @Value("#{jobExecutionContext['" + CATALOG_VERSION + "']}") Integer catalogVersion) {
+        boolean finalized = invoices.period(period).map(InvoiceRepository.PeriodState::finalized).orElse(false);
+        CatalogRepository.StoredCatalog catalog = catalogs.load(catalogVersion);
+        if (!finalized) {
+            invoices.markRated(period, catalog.version());
+        }
+        return new RatingRun(BillingPeriod.parse(period), catalog, finalized);
     }
 
     @Bean
     @StepScope
-    ItemWriter<RatedUser> invoiceDraftWriter(PeriodCatalog close, InvoicePlanner planner, InvoiceRepository invoices, Clock clock,
-            @Value("#{jobParameters['period']}") String period, @Value("${billing.progress-interval-ms:2000}") long progressMillis) {
-        boolean finalized = invoices.period(period).map(InvoiceRepository.PeriodState::finalized).orElse(false);
-        CatalogRepository.StoredCatalog catalog = close.of(period);
-        if (!finalized) {
-            invoices.markRated(period, catalog.version());
-        }
+    ItemProcessor<UserPeriod, RatedUser> userRater(RatingRun run) {
+        BillingPeriod period = run.period();
+        var catalog = run.catalog().catalog();
+        return user -> new RatedUser(user.userId(), Rating.rate(period, user.segments(), catalog));
+    }
+
+    @Bean
+    @StepScope
+    ItemWriter<RatedUser> invoiceDraftWriter(RatingRun run, InvoicePlanner planner, InvoiceRepository invoices, Clock clock,
+            @Value("${billing.progress-interval-ms:2000}") long progressMillis) {
+        String period = run.period().toString();
+        boolean finalized = run.finalized();
+        CatalogRepository.StoredCatalog catalog = run.catalog();
         long total = invoices.ratingUsers(period);
         var progress = new com.acme.billing.platform.Progress("rating " + period + " (users)", total, 0, System.err, progressMillis);
-        long[] done = {0};
+        AtomicLong done = new AtomicLong();
         return chunk -> {
             List<? extends RatedUser> users = chunk.getItems();
             invoices.replaceDrafts(period, planner.plan(period, finalized, users), catalog.version(), catalog.catalog().currency(),
                     clock.instant());
-            done[0] += users.size();
-            progress.at(done[0]);
+            progress.at(done.addAndGet(users.size()));
         };
     }
 }

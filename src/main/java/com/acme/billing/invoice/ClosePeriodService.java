@@ -68,13 +68,17 @@ public class ClosePeriodService {
             BigDecimal total = plans.stream().map(p -> p.total().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
             return new Outcome(period.toString(), plans.size(), lines, total, catalog.catalog().currency(), null, plans);
         }
+        // The version read here is the run's; a resumed run keeps the version it pinned when it started.
         JobExecution execution = jobRunner.start(closeJob, new JobParametersBuilder()
                 .addString("period", period.toString())
                 .addLong("run", jobRunner.nextRun(ClosePeriodJobConfig.JOB_NAME, period.toString()))
+                .addLong(ClosePeriodJobConfig.CATALOG_VERSION, (long) catalog.version(), false)
                 .toJobParameters());
+        int rated = execution.getExecutionContext().getInt(ClosePeriodJobConfig.CATALOG_VERSION);
+        var ratedWith = rated == catalog.version() ? catalog : catalogs.load(rated);
         InvoiceRepository.Totals totals = invoices.totals(period.toString());
         return new Outcome(period.toString(), totals.invoices(), totals.lines(),
-                totals.total().setScale(catalog.catalog().minorDigits(), java.math.RoundingMode.UNNECESSARY), catalog.catalog().currency(),
+                totals.total().setScale(ratedWith.catalog().minorDigits(), java.math.RoundingMode.UNNECESSARY), ratedWith.catalog().currency(),
                 execution.getId(), List.of());
     }
 

@@ -25,10 +25,14 @@ public class FinalizePeriodJobConfig {
 
     @Bean
     Step finalizeDrafts(JobRepository jobRepository, PlatformTransactionManager transactionManager, InvoiceRepository invoices,
-            PeriodCatalog close, Clock clock) {
+            Clock clock) {
         return new StepBuilder("finalizeDrafts", jobRepository).tasklet((contribution, context) -> {
             String period = (String) context.getStepContext().getJobParameters().get("period");
-            int finalized = invoices.finalizeDrafts(period, close.of(period).version(), clock.instant());
+            // The version the drafts were rated with (recorded by close-period), not the latest: a catalog imported
+            // after the service's check must not become the finalized period's version.
+            int ratedWith = invoices.period(period).map(InvoiceRepository.PeriodState::catalogVersion)
+                    .orElseThrow(() -> new IllegalStateException("period " + period + " has not been closed"));
+            int finalized = invoices.finalizeDrafts(period, ratedWith, clock.instant());
             contribution.incrementWriteCount(finalized);
             return RepeatStatus.FINISHED;
         }, transactionManager).build();

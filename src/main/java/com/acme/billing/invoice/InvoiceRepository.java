@@ -29,6 +29,9 @@ public class InvoiceRepository {
     public record Totals(long invoices, long lines, BigDecimal total) {
     }
 
+    /** Rows per JDBC batch; a chunk of users is written in a few round trips. */
+    private static final int BATCH = 1_000;
+
     private final JdbcTemplate jdbc;
 
     public InvoiceRepository(JdbcTemplate jdbc) {
@@ -53,40 +56,79 @@ public class InvoiceRepository {
         }
     }
 
-    /** Replaces the drafts of these users (original or adjustment) by the plans; finalized invoices are untouched. */
+    /**
+     * Replaces the drafts of these users (original or adjustment) by the plans; finalized invoices are untouched.
+     * Usage summaries are written only for original drafts: once a period is finalized its summaries show what
+     * was billed, and a later close (adjustments) leaves them as they are.
+     */
     public void replaceDrafts(String period, List<InvoicePlan> plans, int catalogVersion, String currency, Instant now) {
-        List<Object[]> users = new ArrayList<>();
-        for (InvoicePlan plan : plans) {
-            users.add(new Object[] {period, plan.userId()});
-        }
         jdbc.batchUpdate("DELETE FROM invoice_lines WHERE invoice_id IN (SELECT invoice_id FROM invoices WHERE period = ? AND user_id = ? "
-                + "AND status = 'draft')", users);
-        jdbc.batchUpdate("DELETE FROM invoices WHERE period = ? AND user_id = ? AND status = 'draft'", users);
-        jdbc.batchUpdate("DELETE FROM usage_summaries WHERE period = ? AND user_id = ?", users);
-        List<Object[]> invoices = new ArrayList<>();
-        List<Object[]> lines = new ArrayList<>();
-        List<Object[]> usage = new ArrayList<>();
-        for (InvoicePlan plan : plans) {
-            if (!plan.lines().isEmpty()) {
-                invoices.add(new Object[] {plan.invoiceId(), plan.userId(), period, plan.adjustment() ? "adjustment" : "original",
-                        plan.adjustmentNo(), catalogVersion, currency, plan.total().amount(), plan.lines().size(), utc(now)});
-                for (InvoiceLine line : plan.lines()) {
-                    RatedLine r = line.line();
-                    lines.add(new Object[] {line.lineId(), line.invoiceId(), line.userId(), period, line.type().wire(), line.key().stored(), r.tier(),
-                            r.metric(), r.description(), line.quantity(), r.unitPrice(), line.amount(), currency, utc(r.start()), utc(r.end())});
-                }
-            }
-            for (UsageSummary u : plan.usage()) {
-                usage.add(new Object[] {period, plan.userId(), u.metric(), u.tier(), u.quantity(), u.included(), u.overageQuantity(),
-                        u.limitBreached()});
-            }
-        }
+                + "AND status = 'draft')", plans, BATCH, (ps, plan) -> {
+                    ps.setString(1, period);
+                    ps.setString(2, plan.userId());
+                });
+        jdbc.batchUpdate("DELETE FROM invoices WHERE period = ? AND user_id = ? AND status = 'draft'", plans, BATCH, (ps, plan) -> {
+            ps.setString(1, period);
+            ps.setString(2, plan.userId());
+        });
+        List<InvoicePlan> originals = plans.stream().filter(plan -> !plan.adjustment()).toList();
+        jdbc.batchUpdate("DELETE FROM usage_summaries WHERE period = ? AND user_id = ?", originals, BATCH, (ps, plan) -> {
+            ps.setString(1, period);
+            ps.setString(2, plan.userId());
+        });
+        List<InvoicePlan> invoices = plans.stream().filter(plan -> !plan.lines().isEmpty()).toList();
+        OffsetDateTime created = utc(now);
         jdbc.batchUpdate("INSERT INTO invoices (invoice_id, user_id, period, kind, adjustment_no, status, catalog_version, currency, total, "
-                + "line_count, created_at) VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?)", invoices);
+                + "line_count, created_at) VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?)", invoices, BATCH, (ps, plan) -> {
+                    ps.setString(1, plan.invoiceId());
+                    ps.setString(2, plan.userId());
+                    ps.setString(3, period);
+                    ps.setString(4, plan.adjustment() ? "adjustment" : "original");
+                    ps.setInt(5, plan.adjustmentNo());
+                    ps.setInt(6, catalogVersion);
+                    ps.setString(7, currency);
+                    ps.setBigDecimal(8, plan.total().amount());
+                    ps.setInt(9, plan.lines().size());
+                    ps.setObject(10, created);
+                });
+        List<InvoiceLine> lines = invoices.stream().flatMap(plan -> plan.lines().stream()).toList();
         jdbc.batchUpdate("INSERT INTO invoice_lines (line_id, invoice_id, user_id, period, line_type, line_key, tier, metric, description, "
-                + "quantity, unit_price, amount, currency, period_start, period_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", lines);
+                + "quantity, unit_price, amount, currency, period_start, period_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                lines, BATCH, (ps, line) -> {
+                    RatedLine rated = line.line();
+                    ps.setString(1, line.lineId());
+                    ps.setString(2, line.invoiceId());
+                    ps.setString(3, line.userId());
+                    ps.setString(4, period);
+                    ps.setString(5, line.type().wire());
+                    ps.setString(6, line.key().stored());
+                    ps.setString(7, rated.tier());
+                    ps.setString(8, rated.metric());
+                    ps.setString(9, rated.description());
+                    ps.setBigDecimal(10, line.quantity());
+                    ps.setBigDecimal(11, rated.unitPrice());
+                    ps.setBigDecimal(12, line.amount());
+                    ps.setString(13, currency);
+                    ps.setObject(14, utc(rated.start()));
+                    ps.setObject(15, utc(rated.end()));
+                });
+        List<UserUsage> usage = originals.stream().flatMap(plan -> plan.usage().stream().map(u -> new UserUsage(plan.userId(), u))).toList();
         jdbc.batchUpdate("INSERT INTO usage_summaries (period, user_id, metric, tier, quantity, included, overage_quantity, limit_breached) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", usage);
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", usage, BATCH, (ps, row) -> {
+                    UsageSummary u = row.usage();
+                    ps.setString(1, period);
+                    ps.setString(2, row.userId());
+                    ps.setString(3, u.metric());
+                    ps.setString(4, u.tier());
+                    ps.setLong(5, u.quantity());
+                    ps.setLong(6, u.included());
+                    ps.setLong(7, u.overageQuantity());
+                    ps.setBoolean(8, u.limitBreached());
+                });
+    }
+
+    /** A usage summary row and the user it belongs to. */
+    private record UserUsage(String userId, UsageSummary usage) {
     }
 
     /**

@@ -6,6 +6,7 @@ import com.acme.billing.subscription.SubscriptionState;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.ParameterizedPreparedStatementSetter;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -40,10 +41,18 @@ public class RatingInputRepository {
         return new TableSink(p);
     }
 
+    /** One row of {@code rating_segments}. */
+    private record SegmentRow(String userId, int segNo, Segment segment) {
+    }
+
+    /** One row of {@code rating_usage}. */
+    private record UsageRow(String userId, int segNo, String metric, long quantity) {
+    }
+
     public final class TableSink implements RatingInputs.Sink {
         private final String period;
-        private final List<Object[]> segments = new ArrayList<>();
-        private final List<Object[]> usage = new ArrayList<>();
+        private final List<SegmentRow> segments = new ArrayList<>();
+        private final List<UsageRow> usage = new ArrayList<>();
 
         TableSink(String period) {
             this.period = period;
@@ -51,8 +60,7 @@ public class RatingInputRepository {
 
         @Override
         public void segment(String userId, int segNo, Segment s) {
-            segments.add(new Object[] {period, userId, segNo, InvoiceRepository.utc(s.start()), InvoiceRepository.utc(s.end()),
-                    s.state().status().name(), s.state().tier()});
+            segments.add(new SegmentRow(userId, segNo, s));
             if (segments.size() >= BATCH) {
                 flushSegments();
             }
@@ -60,7 +68,7 @@ public class RatingInputRepository {
 
         @Override
         public void usage(String userId, int segNo, String metric, long quantity) {
-            usage.add(new Object[] {period, userId, segNo, metric, quantity});
+            usage.add(new UsageRow(userId, segNo, metric, quantity));
             if (usage.size() >= BATCH) {
                 flushUsage();
             }
@@ -82,20 +90,36 @@ public class RatingInputRepository {
         }
 
         private void flushSegments() {
-            write("INSERT INTO rating_segments (period, user_id, seg_no, seg_start, seg_end, status, tier) VALUES (?, ?, ?, ?, ?, ?, ?)", segments);
+            write("INSERT INTO rating_segments (period, user_id, seg_no, seg_start, seg_end, status, tier) VALUES (?, ?, ?, ?, ?, ?, ?)", segments,
+                    (ps, row) -> {
+                        ps.setString(1, period);
+                        ps.setString(2, row.userId());
+                        ps.setInt(3, row.segNo());
+                        ps.setObject(4, InvoiceRepository.utc(row.segment().start()));
+                        ps.setObject(5, InvoiceRepository.utc(row.segment().end()));
+                        ps.setString(6, row.segment().state().status().name());
+                        ps.setString(7, row.segment().state().tier());
+                    });
         }
 
         private void flushUsage() {
-            write("INSERT INTO rating_usage (period, user_id, seg_no, metric, quantity) VALUES (?, ?, ?, ?, ?)", usage);
+            write("INSERT INTO rating_usage (period, user_id, seg_no, metric, quantity) VALUES (?, ?, ?, ?, ?)", usage, (ps, row) -> {
+                ps.setString(1, period);
+                ps.setString(2, row.userId());
+                ps.setInt(3, row.segNo());
+                ps.setString(4, row.metric());
+                ps.setLong(5, row.quantity());
+            });
         }
 
-        private void write(String sql, List<Object[]> rows) {
+        /** Writes the buffered rows in a transaction of their own and empties the buffer. */
+        private <T> void write(String sql, List<T> rows, ParameterizedPreparedStatementSetter<T> setter) {
             if (rows.isEmpty()) {
                 return;
             }
-            List<Object[]> batch = new ArrayList<>(rows);
+            List<T> batch = List.copyOf(rows);
             rows.clear();
-            eachBatch.executeWithoutResult(s -> jdbc.batchUpdate(sql, batch));
+            eachBatch.executeWithoutResult(s -> jdbc.batchUpdate(sql, batch, batch.size(), setter));
         }
     }
 }

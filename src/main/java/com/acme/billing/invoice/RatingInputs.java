@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Service;
 
 /**
@@ -50,16 +51,16 @@ public class RatingInputs {
     /** @return the number of users with segments */
     public long build(BillingPeriod period, Sink sink) {
         Path csv = paths.staging().resolve("segments-" + period + "-" + ProcessHandle.current().pid() + ".csv");
-        long[] users = {0};
+        AtomicLong users = new AtomicLong();
         try {
             Files.createDirectories(paths.staging());
             try (BufferedWriter out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
-                subscriptions.forEachUser(period.end(), null, (user, changes) -> users[0] += emit(user, changes, period, sink, out));
+                subscriptions.forEachUser(period.end(), null, (user, changes) -> users.addAndGet(emit(user, changes, period, sink, out)));
             }
             events.usageBySegment(period.month().getYear() * 100 + period.month().getMonthValue(), csv,
                     row -> sink.usage(row.userId(), row.segNo() == null ? 0 : row.segNo(), row.metric(), row.quantity()));
             sink.usersWithoutSegments(period);
-            return users[0];
+            return users.get();
         } catch (IOException e) {
             throw new UncheckedIOException("writing segments: " + e.getMessage(), e);
         } finally {

@@ -1,6 +1,7 @@
 package com.acme.billing.nightly;
 
 import com.acme.billing.ingest.IngestService;
+import com.acme.billing.catalog.store.CatalogRepository;
 import com.acme.billing.invoice.ClosePeriodService;
 import com.acme.billing.invoice.InvoiceRepository;
 import com.acme.billing.ops.ExecutionOwnerListener;
@@ -26,7 +27,6 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -34,7 +34,7 @@ import org.springframework.context.annotation.Configuration;
  * {@code nightly}, the cron job: {@code planNight} (which months, fixed for the run and its
  * restarts) → {@code ingestInbox} → {@code rerateOpenPeriods} (last month unless final, and this
  * month so far; a finalized last month gets adjustments for late data) → {@code finalizeDuePeriods}
- * (last month once its grace period has ended) → {@code pushToStripe} → {@code renderReports}.
+ * (last month once the grace period of its catalog has ended) → {@code pushToStripe} → {@code renderReports}.
  *
  * <p>Each step runs the command's own job (ingestUsage, closePeriod, ...). When that job fails, its
  * execution id is kept in the step's context and the step fails; {@code restart} of the nightly
@@ -124,18 +124,18 @@ public class NightlyJobConfig {
         void run(ExecutionContext plan, List<String> done);
     }
 
+    /** Fixes the months and the instant of the run; a restart of the run decides with the same instant. */
     @Bean
-    Step planNight(JobRepository jobRepository, Clock clock, @Value("${billing.nightly.grace-days:3}") int graceDays) {
+    Step planNight(JobRepository jobRepository, Clock clock) {
         return step("planNight", jobRepository, (contribution, context) -> {
             ExecutionContext plan = context.getStepContext().getStepExecution().getJobExecution().getExecutionContext();
             Instant now = clock.instant();
             BillingPeriod current = BillingPeriod.containing(now);
             BillingPeriod last = new BillingPeriod(current.month().minusMonths(1));
+            plan.putString("now", now.toString());
             plan.putString("current", current.toString());
             plan.putString("last", last.toString());
-            plan.putString("finalizeDue", now.isBefore(last.end().plus(Duration.ofDays(graceDays))) ? "no" : "yes");
-            System.err.printf("  planNight: now %s; last month %s (finalize %s, grace %d days), this month %s%n", now, last,
-                    plan.getString("finalizeDue"), graceDays, current);
+            System.err.printf("  planNight: now %s; last month %s, this month %s%n", now, last, current);
             return RepeatStatus.FINISHED;
         });
     }
@@ -163,15 +163,30 @@ public class NightlyJobConfig {
         }));
     }
 
+    /**
+     * Finalizes last month once the grace period of the catalog version that rated its drafts has ended
+     * (the catalog is the one source of {@code grace_period_days}). That version is the one finalize
+     * freezes with the drafts, and after {@code rerateOpenPeriods} it is the latest one anyway.
+     */
     @Bean
     Step finalizeDuePeriods(JobRepository jobRepository, ObjectProvider<Operations> operations, ObjectProvider<ClosePeriodService> close,
-            InvoiceRepository invoices) {
+            InvoiceRepository invoices, CatalogRepository catalogs, Clock clock) {
         return step("finalizeDuePeriods", jobRepository, resumable(operations, (plan, done) -> {
             String last = plan.getString("last");
-            if ("yes".equals(plan.getString("finalizeDue")) && invoices.draftCount(last) > 0) {
-                var outcome = close.getObject().finalizePeriod(last);
-                done.add(last + " finalized: " + outcome.invoices() + " invoices");
+            Integer ratedWith = invoices.period(last).map(InvoiceRepository.PeriodState::catalogVersion).orElse(null);
+            if (ratedWith == null || invoices.draftCount(last) == 0) {
+                return;
             }
+            int graceDays = catalogs.load(ratedWith).catalog().gracePeriodDays();
+            Instant due = BillingPeriod.parse(last).end().plus(Duration.ofDays(graceDays));
+            // A run planned before the plan held its instant (restarted across an upgrade) decides with the clock.
+            Instant now = plan.containsKey("now") ? Instant.parse(plan.getString("now")) : clock.instant();
+            if (now.isBefore(due)) {
+                done.add(last + " not finalized before " + due + " (grace period " + graceDays + " days, catalog version " + ratedWith + ")");
+                return;
+            }
+            var outcome = close.getObject().finalizePeriod(last);
+            done.add(last + " finalized: " + outcome.invoices() + " invoices (grace period " + graceDays + " days ended " + due + ")");
         }));
     }
 

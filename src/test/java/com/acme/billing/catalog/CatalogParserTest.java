@@ -92,4 +92,66 @@ class CatalogParserTest {
         assertThatThrownBy(() -> CatalogParser.parse("tiers: [unclosed", "x.yaml")).hasMessageStartingWith("x.yaml: not readable as YAML");
         assertThatThrownBy(() -> CatalogParser.parse("- a\n- b\n", "x.yaml")).hasMessageContaining("a catalog is a YAML mapping");
     }
+
+    @Test
+    void aPriceWithMoreThanSixDecimalsIsRefusedNamingItsKeyBecauseTheColumnWouldRoundIt() {
+        String yaml = """
+                currency: USD
+                metrics: [emails_processed, ai_responses, leads_created]
+                tiers:
+                  starter:
+                    monthly_price: "29.1234567"
+                    limits: {emails_processed: 1, ai_responses: 1, leads_created: 1}
+                    overage:
+                      emails_processed: {unit_price: "0.0000001"}
+                      ai_responses: {package_size: 100, package_price: "2.500000001"}
+                      leads_created:
+                        graduated:
+                          - {up_to: 100, unit_price: "0.50"}
+                          - {unit_price: "0.2500005"}
+                """;
+
+        assertThatThrownBy(() -> CatalogParser.parse(yaml, "fine.yaml"))
+                .isInstanceOf(InputRefusedException.class)
+                .hasMessage("""
+                        fine.yaml: catalog refused, nothing imported:
+                          tiers.starter.monthly_price: '29.1234567' has 7 decimals; a price has at most 6
+                          tiers.starter.overage.emails_processed.unit_price: '0.0000001' has 7 decimals; a price has at most 6
+                          tiers.starter.overage.ai_responses.package_price: '2.500000001' has 9 decimals; a price has at most 6
+                          tiers.starter.overage.leads_created.graduated[1].unit_price: '0.2500005' has 7 decimals; a price has at most 6""");
+    }
+
+    @Test
+    void sixDecimalsAndTrailingZerosBeyondThemAreExactAndAccepted() {
+        String yaml = """
+                currency: USD
+                metrics: [calls]
+                tiers:
+                  t:
+                    monthly_price: "9999999999999.000000000"
+                    limits: {calls: 1}
+                    overage:
+                      calls: {unit_price: "0.000001"}
+                """;
+
+        Tier tier = CatalogParser.parse(yaml, "ok.yaml").tier("t").orElseThrow();
+
+        assertThat(tier.monthlyPrice()).isEqualByComparingTo("9999999999999");
+        assertThat(tier.overage().get("calls")).isEqualTo(new OverageRule.UnitPrice(new BigDecimal("0.000001")));
+    }
+
+    @Test
+    void aPriceBeyondThirteenDigitsBeforeThePointIsRefused() {
+        String yaml = """
+                currency: USD
+                metrics: [calls]
+                tiers:
+                  t:
+                    monthly_price: "10000000000000"
+                    limits: {calls: 1}
+                """;
+
+        assertThatThrownBy(() -> CatalogParser.parse(yaml, "big.yaml"))
+                .hasMessageContaining("tiers.t.monthly_price: '10000000000000' is too large; a price has at most 13 digits before the decimal point");
+    }
 }

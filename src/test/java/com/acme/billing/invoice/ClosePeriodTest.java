@@ -2,6 +2,7 @@ package com.acme.billing.invoice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.acme.billing.support.BillingProcess;
 import com.acme.billing.support.Cli;
 import com.acme.billing.support.October;
 import com.acme.billing.support.TestDatabase;
@@ -143,6 +144,64 @@ class ClosePeriodTest {
     }
 
     @Test
+    void aCloseAfterFinalizeBillsLateUsageAsAnAdjustmentAndLeavesTheUsageSummariesAsBilled() throws Exception {
+        cli.ok("close-period", "--period", "2026-10");
+        cli.ok("finalize", "--period", "2026-10");
+        List<String> billed = List.of(
+                "alice|ai_responses|starter|0|500|0|false",
+                "alice|emails_processed|starter|6000|5000|1000|false",
+                "alice|leads_created|starter|350|200|150|false");
+        assertThat(usageRows("alice")).containsExactlyElementsOf(billed);
+
+        write("late.csv", "event_id,timestamp,user_id,metric,quantity\na3,2026-10-30T00:00:00Z,alice,emails_processed,500\n");
+        cli.ok("ingest", tmp.resolve("late.csv").toString());
+        cli.ok("close-period", "--period", "2026-10");
+
+        // emails now 6,500: 1,500 over x 0.004 = 6.00, of which 4.00 was billed: the adjustment is +2.00.
+        assertThat(lines()).filteredOn(l -> l.startsWith("INV-2026-10-alice-A1"))
+                .containsExactly("INV-2026-10-alice-A1|adjustment|starter|emails_processed|2.00");
+        assertThat(db.jdbc().queryForList("SELECT CAST(quantity AS BIGINT) FROM invoice_lines WHERE invoice_id = 'INV-2026-10-alice-A1'",
+                Long.class)).containsExactly(500L);
+        // The statement of the finalized invoice still shows the usage it billed.
+        assertThat(usageRows("alice")).containsExactlyElementsOf(billed);
+
+        cli.ok("finalize", "--period", "2026-10");
+        assertThat(usageRows("alice")).containsExactlyElementsOf(billed);
+    }
+
+    @Test
+    void aRunResumedAfterACatalogImportKeepsTheOneVersionItStartedWith() throws Exception {
+        // carol's chunk fails (one user per chunk): alice and bob are committed, rated with version 1.
+        db.jdbc().execute("ALTER TABLE invoices ADD CONSTRAINT test_carol_fails CHECK (user_id <> 'carol')");
+        ProcessBuilder failing = BillingProcess.builder(db, List.of("-Dbilling.rating.chunk-size=1"), "close-period", "--period", "2026-10");
+        failing.environment().put("BILLING_NOW", "2026-11-04T00:00:00Z");
+        failing.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(tmp.resolve("failing.err").toFile());
+        Process process = failing.start();
+        assertThat(process.waitFor(180, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(Files.readString(tmp.resolve("failing.err"))).isEqualTo(1);
+        assertThat(db.jdbc().queryForList("SELECT invoice_id FROM invoices ORDER BY invoice_id", String.class))
+                .containsExactly("INV-2026-10-alice", "INV-2026-10-bob");
+        db.jdbc().execute("ALTER TABLE invoices DROP CONSTRAINT test_carol_fails");
+        write("cheaper.yaml", Files.readString(Path.of("sample-data/catalog.yaml")).replace("\"29.00\"", "\"19.00\""));
+        cli.ok("import-catalog", tmp.resolve("cheaper.yaml").toString());
+
+        // The same close-period resumes the failed run: carol and dave are rated with the run's version 1, not 2.
+        Map<String, Object> resumed = cli.ok("close-period", "--period", "2026-10", "--json").json();
+
+        assertThat(resumed).containsEntry("total", "265.89").containsEntry("invoices", 3);
+        assertThat(lines()).containsExactlyElementsOf(OCTOBER_LINES);
+        assertThat(db.jdbc().queryForList("SELECT invoice_id || ':' || CAST(catalog_version AS VARCHAR(10)) FROM invoices ORDER BY invoice_id",
+                String.class)).containsExactly("INV-2026-10-alice:1", "INV-2026-10-bob:1", "INV-2026-10-carol:1");
+        assertThat(db.jdbc().queryForObject("SELECT catalog_version FROM billing_periods WHERE period = '2026-10'", Integer.class)).isEqualTo(1);
+        assertThat(cli.run("finalize", "--period", "2026-10").err()).contains("the catalog changed (version 2)");
+
+        // A new run takes the new version, for everyone.
+        cli.ok("close-period", "--period", "2026-10");
+        assertThat(db.jdbc().queryForList("SELECT DISTINCT catalog_version FROM invoices", Integer.class)).containsExactly(2);
+        assertThat(lines()).contains("INV-2026-10-alice|base_fee|starter||19.00");
+    }
+
+    @Test
     void aSecondLateChangeReversesWhatTheFirstAdjustmentBilled() throws Exception {
         cli.ok("close-period", "--period", "2026-10");
         cli.ok("finalize", "--period", "2026-10");
@@ -225,6 +284,13 @@ class ClosePeriodTest {
         return db.jdbc().queryForList("SELECT invoice_id || '|' || line_type || '|' || tier || '|' || COALESCE(metric, '') || '|' "
                 + "|| CAST(CAST(amount AS DECIMAL(19, 2)) AS VARCHAR(40)) FROM invoice_lines ORDER BY invoice_id, period_start, line_type, COALESCE(metric, ''), amount",
                 String.class);
+    }
+
+    private List<String> usageRows(String user) {
+        return db.jdbc().queryForList("SELECT user_id || '|' || metric || '|' || tier || '|' || CAST(quantity AS VARCHAR(20)) || '|' "
+                + "|| CAST(included AS VARCHAR(20)) || '|' || CAST(overage_quantity AS VARCHAR(20)) || '|' "
+                + "|| CASE WHEN limit_breached THEN 'true' ELSE 'false' END FROM usage_summaries WHERE period = '2026-10' AND user_id = ? "
+                + "ORDER BY metric, tier", String.class, user);
     }
 
     private String amount(String sql) {

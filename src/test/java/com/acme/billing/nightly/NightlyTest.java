@@ -99,6 +99,28 @@ class NightlyTest {
     }
 
     @Test
+    void theCatalogsGracePeriodDecidesWhenLastMonthIsFinalized() throws Exception {
+        Files.writeString(tmp.resolve("grace-5.yaml"),
+                Files.readString(Path.of("sample-data/catalog.yaml")).replace("grace_period_days: 3", "grace_period_days: 5"));
+        cli.ok("import-catalog", tmp.resolve("grace-5.yaml").toString());
+
+        // 4 November: three days after October, inside the catalog's five: October stays draft, nothing is pushed.
+        cli.with("BILLING_NOW", "2026-11-04T02:00:00Z").ok("nightly");
+
+        assertThat(db.jdbc().queryForList("SELECT DISTINCT status FROM invoices WHERE period = '2026-10'", String.class)).containsExactly("draft");
+        assertThat(db.jdbc().queryForObject("SELECT status FROM billing_periods WHERE period = '2026-10'", String.class)).isEqualTo("open");
+        assertThat(fake.itemsPerLine()).isEmpty();
+
+        // 6 November: the five days have ended.
+        cli.with("BILLING_NOW", "2026-11-06T02:00:00Z").ok("nightly");
+
+        assertThat(db.jdbc().queryForList("SELECT DISTINCT status FROM invoices WHERE period = '2026-10'", String.class))
+                .containsExactly("finalized");
+        assertThat(db.jdbc().queryForObject("SELECT catalog_version FROM billing_periods WHERE period = '2026-10'", Integer.class)).isEqualTo(2);
+        assertThat(fake.itemsPerLine()).hasSize(6);
+    }
+
+    @Test
     void theCrontabRunsNightlyUnderALockAndSaysWhereTheLogGoes() throws Exception {
         String crontab = Files.readString(Path.of("jobs/crontab"));
         assertThat(crontab).contains("flock -n").contains("jobs/billing nightly").contains("nightly.log");
