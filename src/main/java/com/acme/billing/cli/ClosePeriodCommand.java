@@ -18,7 +18,7 @@ final class ClosePeriodCommand extends BillingCommand {
     @Override
     int run(CommandContext context) {
         Console console = context.console();
-        ClosePeriodService.Outcome outcome = context.bean(ClosePeriodService.class).close(period.toString(), dryRun);
+        ClosePeriodService.Outcome outcome = context.bean(ClosePeriodService.class).close(period, dryRun);
         if (dryRun) {
             console.say("close-period %s --dry-run: would bill %d invoices, %d lines, %s %s (nothing written)", outcome.period(),
                     outcome.invoices(), outcome.lines(), outcome.total().toPlainString(), outcome.currency());

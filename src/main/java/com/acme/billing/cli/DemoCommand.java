@@ -4,6 +4,7 @@ import com.acme.billing.eventstore.EventStore;
 import com.acme.billing.ingest.IngestService;
 import com.acme.billing.ingest.UsageReport;
 import com.acme.billing.invoice.ClosePeriodService;
+import com.acme.billing.period.BillingPeriod;
 import com.acme.billing.platform.BillingPaths;
 import com.acme.billing.platform.InputRefusedException;
 import com.acme.billing.report.ReportsService;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
 final class DemoCommand extends BillingCommand {
 
     static final String MARKER = ".billing-demo";
-    private static final String PERIOD = "2026-10";
+    private static final BillingPeriod PERIOD = BillingPeriod.parse("2026-10");
 
     record Result(String home, long accepted, long duplicates, long rejected, int usageRows, long breaches, Long executionId,
             long invoices, String total, String reports, int stripeRequestsDryRun) {
@@ -103,13 +104,13 @@ final class DemoCommand extends BillingCommand {
         ClosePeriodService.Outcome finalized = close.finalizePeriod(PERIOD);
         console.say("6. finalize --period %s: %d invoices final, total %s %s", PERIOD, finalized.invoices(),
                 finalized.total().toPlainString(), finalized.currency());
-        PushStripeService.Outcome dryPush = context.bean(PushStripeService.class).dryRun(PERIOD);
+        PushStripeService.Outcome dryPush = context.bean(PushStripeService.class).dryRun(PERIOD.toString());
         long items = dryPush.requests().stream().filter(r -> r.startsWith("POST /v1/invoiceitems")).count();
         console.say("7. push-stripe --period %s --dry-run: would send %d requests (%d customers to create, %d invoice items); nothing sent:",
                 PERIOD, dryPush.requests().size(), dryPush.requests().size() - items, items);
         dryPush.requests().stream().limit(3).forEach(r -> console.say("   %s", r));
         console.say("   ... (all of them: jobs/billing push-stripe --period %s --dry-run --json --home %s)", PERIOD, paths.home());
-        Path reportDir = paths.reports().resolve(PERIOD);
+        Path reportDir = paths.reports().resolve(PERIOD.toString());
         ReportsService.Outcome rendered = context.bean(ReportsService.class).render(PERIOD, reportDir);
         console.say("8. reports --period %s: %s", PERIOD, rendered.files());
         console.say("");

@@ -14,7 +14,7 @@ final class FinalizeCommand extends BillingCommand {
 
     @Override
     int run(CommandContext context) {
-        ClosePeriodService.Outcome outcome = context.bean(ClosePeriodService.class).finalizePeriod(period.toString());
+        ClosePeriodService.Outcome outcome = context.bean(ClosePeriodService.class).finalizePeriod(period);
         context.console().say("finalize %s: %d invoices, %d lines, total %s %s are final; execution %d", outcome.period(),
                 outcome.invoices(), outcome.lines(), outcome.total().toPlainString(), outcome.currency(), outcome.executionId());
         return context.console().done(PeriodTotals.of(outcome));

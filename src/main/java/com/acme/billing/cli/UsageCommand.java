@@ -28,7 +28,7 @@ final class UsageCommand extends BillingCommand {
     @Override
     int run(CommandContext context) {
         Console console = context.console();
-        UsageReport.Month month = context.bean(UsageReport.class).month(period.toString(), user == null ? null : user.value());
+        UsageReport.Month month = context.bean(UsageReport.class).month(period, user == null ? null : user.value());
         console.say("usage %s%s: %d rows, %d over their limit", month.period(), user == null ? "" : " for " + user,
                 month.rows().size(), month.rows().stream().filter(UsageReport.Row::breached).count());
         console.say("  %-24s %-18s %-10s %14s %14s", "user_id", "metric", "tier", "quantity", "included");

@@ -2,7 +2,6 @@ package com.acme.billing.ingest;
 
 import com.acme.billing.catalog.store.CatalogRepository;
 import com.acme.billing.catalog.Tier;
-import com.acme.billing.platform.InputRefusedException;
 import com.acme.billing.period.BillingPeriod;
 import com.acme.billing.subscription.store.SubscriptionRepository;
 import com.acme.billing.subscription.SubscriptionTimeline;
@@ -39,13 +38,7 @@ public class UsageReport {
         this.subscriptions = subscriptions;
     }
 
-    public Month month(String periodText, String userId) {
-        BillingPeriod period;
-        try {
-            period = BillingPeriod.parse(periodText);
-        } catch (IllegalArgumentException e) {
-            throw new InputRefusedException(e.getMessage());
-        }
+    public Month month(BillingPeriod period, String userId) {
         var catalog = catalogs.latest().map(CatalogRepository.StoredCatalog::catalog).orElse(null);
         Map<String, String> tiers = tiersIn(period, userId);
         List<Row> rows = new ArrayList<>();

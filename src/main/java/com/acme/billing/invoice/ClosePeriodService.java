@@ -47,16 +47,15 @@ public class ClosePeriodService {
         this.clock = clock;
     }
 
-    public CatalogRepository.StoredCatalog catalogFor(String period) {
-        return periodCatalog.of(period);
+    public CatalogRepository.StoredCatalog catalogFor(BillingPeriod period) {
+        return periodCatalog.of(period.toString());
     }
 
-    public Outcome close(String periodText, boolean dryRun) {
-        BillingPeriod period = parse(periodText);
+    public Outcome close(BillingPeriod period, boolean dryRun) {
         if (period.start().isAfter(clock.instant())) {
             throw new InputRefusedException("period " + period + " has not started yet (now is " + clock.instant() + ")");
         }
-        var catalog = catalogFor(period.toString());
+        var catalog = catalogFor(period);
         if (dryRun) {
             boolean finalized = invoices.period(period.toString()).map(InvoiceRepository.PeriodState::finalized).orElse(false);
             List<RatedUser> rated = new ArrayList<>();
@@ -82,8 +81,7 @@ public class ClosePeriodService {
                 execution.getId(), List.of());
     }
 
-    public Outcome finalizePeriod(String periodText) {
-        BillingPeriod period = parse(periodText);
+    public Outcome finalizePeriod(BillingPeriod period) {
         var state = invoices.period(period.toString()).orElseThrow(() -> new InputRefusedException(
                 "period " + period + " has not been closed; run close-period --period " + period + " first"));
         if (clock.instant().isBefore(period.end())) {
@@ -99,16 +97,9 @@ public class ClosePeriodService {
                 .addLong("run", jobRunner.nextRun(FinalizePeriodJobConfig.JOB_NAME, period.toString()))
                 .toJobParameters());
         InvoiceRepository.Totals totals = invoices.totals(period.toString());
-        var catalog = catalogFor(period.toString()).catalog();
+        var catalog = catalogFor(period).catalog();
         return new Outcome(period.toString(), totals.invoices(), totals.lines(),
                 totals.total().setScale(catalog.minorDigits(), java.math.RoundingMode.UNNECESSARY), catalog.currency(), execution.getId(), List.of());
     }
 
-    private static BillingPeriod parse(String text) {
-        try {
-            return BillingPeriod.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new InputRefusedException(e.getMessage());
-        }
-    }
 }

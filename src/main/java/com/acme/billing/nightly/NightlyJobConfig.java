@@ -157,7 +157,7 @@ public class NightlyJobConfig {
     Step rerateOpenPeriods(JobRepository jobRepository, ObjectProvider<Operations> operations, ObjectProvider<ClosePeriodService> close) {
         return step("rerateOpenPeriods", jobRepository, resumable(operations, (plan, done) -> {
             for (String period : List.of(plan.getString("last"), plan.getString("current"))) {
-                var outcome = close.getObject().close(period, false);
+                var outcome = close.getObject().close(BillingPeriod.parse(period), false);
                 done.add(period + ": " + outcome.invoices() + " invoices, " + outcome.total().toPlainString() + " " + outcome.currency());
             }
         }));
@@ -185,7 +185,7 @@ public class NightlyJobConfig {
                 done.add(last + " not finalized before " + due + " (grace period " + graceDays + " days, catalog version " + ratedWith + ")");
                 return;
             }
-            var outcome = close.getObject().finalizePeriod(last);
+            var outcome = close.getObject().finalizePeriod(BillingPeriod.parse(last));
             done.add(last + " finalized: " + outcome.invoices() + " invoices (grace period " + graceDays + " days ended " + due + ")");
         }));
     }
@@ -216,8 +216,8 @@ public class NightlyJobConfig {
         return step("renderReports", jobRepository, resumable(operations, (plan, done) -> {
             ReportsService reports = reportsProvider.getObject();
             for (String period : List.of(plan.getString("last"), plan.getString("current"))) {
-                if (reports.hasInvoices(period)) {
-                    var outcome = reports.render(period, paths.reports().resolve(period));
+                if (reports.hasInvoices(BillingPeriod.parse(period))) {
+                    var outcome = reports.render(BillingPeriod.parse(period), paths.reports().resolve(period));
                     done.add(period + ": " + outcome.statements() + " statements in " + outcome.dir());
                 }
             }

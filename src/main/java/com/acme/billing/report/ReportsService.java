@@ -31,13 +31,8 @@ public class ReportsService {
         this.reports = reports;
     }
 
-    public Outcome render(String periodText, Path dir) {
-        String period;
-        try {
-            period = BillingPeriod.parse(periodText).toString();
-        } catch (IllegalArgumentException e) {
-            throw new InputRefusedException(e.getMessage());
-        }
+    public Outcome render(BillingPeriod month, Path dir) {
+        String period = month.toString();
         if (reports.invoiceCount(period) == 0) {
             throw new InputRefusedException("period " + period + " has no invoices: run close-period --period " + period + " first");
         }
@@ -49,8 +44,8 @@ public class ReportsService {
         return outcome(period, dir, execution.getId());
     }
 
-    public boolean hasInvoices(String period) {
-        return reports.invoiceCount(period) > 0;
+    public boolean hasInvoices(BillingPeriod period) {
+        return reports.invoiceCount(period.toString()) > 0;
     }
 
     public Outcome outcome(String period, Path dir, Long executionId) {
