@@ -200,7 +200,8 @@ abstract class PushStripeTest {
         cli.ok("push-stripe", "--period", "2026-10");
 
         assertThat(fake.requests().size()).isGreaterThan(lines);
-        assertThat(fake.maxRequestsInAnySecond()).isLessThanOrEqualTo(40).isGreaterThanOrEqualTo(30);
+        // Only the ceiling: how close a push comes to it is a speed figure, measured by the benchmarks.
+        assertThat(fake.maxRequestsInAnySecond()).isLessThanOrEqualTo(40);
     }
 
     @Test
