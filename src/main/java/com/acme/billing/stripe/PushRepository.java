@@ -103,29 +103,13 @@ public class PushRepository {
      */
     public Unanswered startAttempts(List<PushLine> lines, Collection<String> usersWithoutCustomer, Instant wallNow, Instant now,
             Long executionId) {
-        Map<String, Instant> unansweredLines = new HashMap<>();
-        Map<String, Instant> unansweredCustomers = new HashMap<>();
+        Unanswered unanswered = unanswered(lines, usersWithoutCustomer);
         OffsetDateTime started = OffsetDateTime.ofInstant(wallNow, ZoneOffset.UTC);
-        if (!lines.isEmpty()) {
-            List<String> ids = lines.stream().map(PushLine::lineId).toList();
-            String marks = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
-            List<String> answered = new ArrayList<>();
-            jdbc.sql("SELECT line_id, status, attempt_started_at FROM stripe_pushes WHERE line_id IN (" + marks + ")").params(ids)
-                    .query((rs, n) -> {
-                        if (SENDING.equals(rs.getString(2))) {
-                            OffsetDateTime at = rs.getObject(3, OffsetDateTime.class);
-                            unansweredLines.put(rs.getString(1), at == null ? Instant.EPOCH : at.toInstant());
-                        } else {
-                            answered.add(rs.getString(1));
-                        }
-                        return null;
-                    }).list();
-            if (!answered.isEmpty()) {
-                jdbc.sql("DELETE FROM stripe_pushes WHERE line_id IN (" + String.join(",", java.util.Collections.nCopies(answered.size(), "?")) + ")")
-                        .params(answered).update();
-            }
-            List<PushLine> toMark = lines.stream().filter(l -> !unansweredLines.containsKey(l.lineId())).toList();
-            OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+        OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+        List<PushLine> toMark = lines.stream().filter(l -> !unanswered.lines().containsKey(l.lineId())).toList();
+        if (!toMark.isEmpty()) {
+            List<String> ids = toMark.stream().map(PushLine::lineId).toList();
+            jdbc.sql("DELETE FROM stripe_pushes WHERE status = 'failed' AND line_id IN (" + placeholders(ids.size()) + ")").params(ids).update();
             batch.batchUpdate("INSERT INTO stripe_pushes (line_id, period, invoice_id, user_id, status, attempts, updated_at, execution_id, "
                     + "attempt_started_at) VALUES (?, ?, ?, ?, '" + SENDING + "', 0, ?, ?, ?)", toMark, 500, (ps, line) -> {
                         ps.setString(1, line.lineId());
@@ -137,18 +121,38 @@ public class PushRepository {
                         ps.setObject(7, started);
                     });
         }
+        List<String> customersToMark = usersWithoutCustomer.stream().filter(u -> !unanswered.customers().containsKey(u)).toList();
+        batch.batchUpdate("INSERT INTO stripe_customer_attempts (user_id, started_at) VALUES (?, ?)", customersToMark, 500, (ps, user) -> {
+            ps.setString(1, user);
+            ps.setObject(2, started);
+        });
+        return unanswered;
+    }
+
+    /** What earlier runs left sent without a recorded answer, among these lines and these users' customer creations (reads only). */
+    public Unanswered unanswered(List<PushLine> lines, Collection<String> usersWithoutCustomer) {
+        Map<String, Instant> unansweredLines = new HashMap<>();
+        Map<String, Instant> unansweredCustomers = new HashMap<>();
+        if (!lines.isEmpty()) {
+            List<String> ids = lines.stream().map(PushLine::lineId).toList();
+            jdbc.sql("SELECT line_id, attempt_started_at FROM stripe_pushes WHERE status = '" + SENDING + "' AND line_id IN ("
+                    + placeholders(ids.size()) + ")").params(ids)
+                    .query((rs, n) -> {
+                        OffsetDateTime started = rs.getObject(2, OffsetDateTime.class);
+                        // (always set; were it not, the look-up would reach back to the beginning)
+                        return unansweredLines.put(rs.getString(1), started == null ? Instant.EPOCH : started.toInstant());
+                    }).list();
+        }
         if (!usersWithoutCustomer.isEmpty()) {
             List<String> users = new ArrayList<>(usersWithoutCustomer);
-            String marks = String.join(",", java.util.Collections.nCopies(users.size(), "?"));
-            jdbc.sql("SELECT user_id, started_at FROM stripe_customer_attempts WHERE user_id IN (" + marks + ")").params(users)
+            jdbc.sql("SELECT user_id, started_at FROM stripe_customer_attempts WHERE user_id IN (" + placeholders(users.size()) + ")").params(users)
                     .query((rs, n) -> unansweredCustomers.put(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant())).list();
-            List<String> toMark = users.stream().filter(u -> !unansweredCustomers.containsKey(u)).toList();
-            batch.batchUpdate("INSERT INTO stripe_customer_attempts (user_id, started_at) VALUES (?, ?)", toMark, 500, (ps, user) -> {
-                ps.setString(1, user);
-                ps.setObject(2, started);
-            });
         }
         return new Unanswered(unansweredLines, unansweredCustomers);
+    }
+
+    private static String placeholders(int count) {
+        return String.join(",", java.util.Collections.nCopies(count, "?"));
     }
 
     private static void setExecution(java.sql.PreparedStatement ps, int index, Long executionId) throws SQLException {

@@ -103,7 +103,7 @@ public class StripeGateway {
      * right after a kill would miss the customer it just created.
      */
     public Map<String, String> findCustomers(Collection<String> userIds, Instant since) {
-        CustomerListParams.Created created = CustomerListParams.Created.builder().setGte(since.minus(CLOCK_MARGIN).getEpochSecond()).build();
+        CustomerListParams.Created created = CustomerListParams.Created.builder().setGte(createdFrom(since)).build();
         return findByMetadata("customers of " + userIds.size() + " users", "user_id", userIds, after -> {
             CustomerListParams.Builder params = CustomerListParams.builder().setLimit(PAGE).setCreated(created);
             if (after != null) {
@@ -118,8 +118,7 @@ public class StripeGateway {
      * created since {@code since} (less {@link #CLOCK_MARGIN}), found by {@code metadata[line_id]}.
      */
     public Map<String, String> findInvoiceItems(String customerId, Collection<String> lineIds, Instant since) {
-        InvoiceItemListParams.Created created = InvoiceItemListParams.Created.builder().setGte(since.minus(CLOCK_MARGIN).getEpochSecond())
-                .build();
+        InvoiceItemListParams.Created created = InvoiceItemListParams.Created.builder().setGte(createdFrom(since)).build();
         return findByMetadata("invoice items of " + customerId, "line_id", lineIds, after -> {
             InvoiceItemListParams.Builder params = InvoiceItemListParams.builder().setCustomer(customerId).setLimit(PAGE).setCreated(created);
             if (after != null) {
@@ -127,6 +126,11 @@ public class StripeGateway {
             }
             return client.v1().invoiceItems().list(params.build());
         }, InvoiceItem::getMetadata);
+    }
+
+    /** The {@code created[gte]} of a look-up for requests that started at {@code since} by our clock. */
+    public static long createdFrom(Instant since) {
+        return Math.max(0, since.minus(CLOCK_MARGIN).getEpochSecond());
     }
 
     private interface PageCall<T extends com.stripe.model.HasId> {

@@ -155,6 +155,20 @@ abstract class PushStripeTest {
         assertThat(db.jdbc().queryForList("SELECT status FROM stripe_pushes", String.class)).hasSize(6).containsOnly("sending");
         assertThat(db.jdbc().queryForList("SELECT user_id FROM stripe_customer_attempts ORDER BY user_id", String.class))
                 .containsExactly("bob", "carol");
+        int requestsLost = fake.requests().size();
+
+        // A dry run shows the look-ups a push would make first (their created[gte] bound follows the wall clock).
+        @SuppressWarnings("unchecked")
+        List<String> planned = (List<String>) cli.ok("push-stripe", "--period", "2026-10", "--dry-run", "--json").json().get("requests");
+        assertThat(planned).hasSize(12);
+        assertThat(planned.get(0)).startsWith("GET /v1/customers created[gte]=")
+                .endsWith(" (pages of 100, looking for metadata[user_id] of bob, carol: creation sent without a recorded answer)");
+        assertThat(planned.get(1)).startsWith("GET /v1/invoiceitems customer=cus_A created[gte]=")
+                .endsWith(" (pages of 100, looking for metadata[line_id] of 3 lines sent without a recorded answer; those found are recorded, "
+                        + "not created again)");
+        assertThat(planned).filteredOn(r -> r.startsWith("GET /v1/invoiceitems customer=(new customer of ")).hasSize(2);
+        assertThat(planned).filteredOn(r -> r.startsWith("POST ")).hasSize(8).allMatch(r -> r.endsWith(" (unless the look-up finds it)"));
+        assertThat(fake.requests()).hasSize(requestsLost);
 
         fake.forgetIdempotencyKeys().faults(0, 0, 0);
         int before = fake.requests().size();
