@@ -3,6 +3,7 @@ package com.acme.billing.stripe;
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Customer;
+import com.stripe.model.HasId;
 import com.stripe.model.InvoiceItem;
 import com.stripe.model.StripeCollection;
 import com.stripe.net.RequestOptions;
@@ -21,8 +22,8 @@ import java.util.function.Function;
 
 /**
  * The Stripe calls of SPEC 6 (create a customer, create an invoice item, and the look-ups of what an
- * unanswered earlier request may have created) through stripe-java's {@link StripeClient}, each behind the shared
- * {@link RequestRateLimiter} and retried here, not inside stripe-java, so that every attempt is
+ * unanswered earlier request may have created) through stripe-java's {@link StripeClient}, each
+ * behind the shared {@link RequestRateLimiter} and retried here, not inside stripe-java, so that every attempt is
  * counted against the limit and waits its backoff. The idempotency key makes a retry of a request
  * that Stripe did carry out (its answer lost) return the first result instead of a second item.
  */
@@ -133,17 +134,18 @@ public class StripeGateway {
         return Math.max(0, since.minus(CLOCK_MARGIN).getEpochSecond());
     }
 
-    private interface PageCall<T extends com.stripe.model.HasId> {
+    private interface PageCall<T extends HasId> {
         StripeCollection<T> page(String startingAfter) throws StripeException;
     }
 
     /** Pages through a list (each page one request behind the limiter) until every wanted value is found or the list ends. */
-    private <T extends com.stripe.model.HasId> Map<String, String> findByMetadata(String what, String key, Collection<String> wanted, PageCall<T> pages,
+    private <T extends HasId> Map<String, String> findByMetadata(String what, String key, Collection<String> wanted, PageCall<T> pages,
             Function<T, Map<String, String>> metadata) {
+        java.util.Set<String> values = java.util.Set.copyOf(wanted);
         Map<String, String> found = new HashMap<>();
         String after = null;
         boolean more = true;
-        while (more && found.size() < wanted.size()) {
+        while (more && found.size() < values.size()) {
             String startingAfter = after;
             Outcome<StripeCollection<T>> page = attempt("list of " + what, () -> pages.page(startingAfter));
             if (page.refusal() != null) {
@@ -153,7 +155,7 @@ public class StripeGateway {
             List<T> data = page.value().getData();
             for (T object : data) {
                 String value = metadata.apply(object) == null ? null : metadata.apply(object).get(key);
-                if (value != null && wanted.contains(value)) {
+                if (value != null && values.contains(value)) {
                     found.putIfAbsent(value, object.getId());
                 }
             }
