@@ -224,35 +224,39 @@ public final class FakeStripe implements AutoCloseable {
             String query = exchange.getRequestURI().getRawQuery();
             SortedMap<String, String> params = form(method.equals("GET") ? (query == null ? "" : query) : body);
             String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-            int status = 0;
+            Stored answer = null;
             try {
-                status = serve(exchange, method, path, key, params);
+                answer = serve(exchange, method, path, key, params);
             } finally {
-                requests.add(new Request(arrival, method, path, key, params, status));
+                // Recorded before the answer leaves: a client that has its answer finds its request in requests().
+                requests.add(new Request(arrival, method, path, key, params, answer == null ? 0 : answer.status()));
+            }
+            if (answer != null) {
+                respond(exchange, answer.status(), answer.body());
             }
         }
     }
 
-    /** Answers one API request; returns the status sent (0 when the connection was dropped). */
-    private int serve(HttpExchange exchange, String method, String path, String key, SortedMap<String, String> params) throws IOException {
+    /** The answer to one API request, or null when the connection is to be dropped without one. */
+    private Stored serve(HttpExchange exchange, String method, String path, String key, SortedMap<String, String> params) {
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
         if (auth == null || !auth.startsWith("Bearer sk_")) {
-            return respond(exchange, 401, error("invalid_request_error", null, "Invalid API Key provided"));
+            return new Stored("", 401, error("invalid_request_error", null, "Invalid API Key provided"));
         }
         boolean known = path.equals("/v1/customers") || path.equals("/v1/invoiceitems");
         boolean list = method.equals("GET") && known;
         if (!(list || method.equals("POST") && known)) {
-            return respond(exchange, 404, error("invalid_request_error", "resource_missing", "Unrecognized request URL (" + method + ": " + path + ")"));
+            return new Stored("", 404, error("invalid_request_error", "resource_missing", "Unrecognized request URL (" + method + ": " + path + ")"));
         }
         double dice;
         synchronized (random) {
             dice = random.nextDouble();
         }
         if (dice < serverErrorRate) {
-            return respond(exchange, 500, error("api_error", null, "fake Stripe: injected server error"));
+            return new Stored("", 500, error("api_error", null, "fake Stripe: injected server error"));
         }
         if (dice < serverErrorRate + rateLimitRate) {
-            return respond(exchange, 429, error("invalid_request_error", "rate_limit", "fake Stripe: too many requests hit the API too quickly"));
+            return new Stored("", 429, error("invalid_request_error", "rate_limit", "fake Stripe: too many requests hit the API too quickly"));
         }
         boolean drop = dice < serverErrorRate + rateLimitRate + dropRate;
         boolean slow = !drop && dice < serverErrorRate + rateLimitRate + dropRate + slowRate;
@@ -261,9 +265,9 @@ public final class FakeStripe implements AutoCloseable {
         if (drop) {
             // Close without a response (closing the exchange before any header drops the connection):
             // the object exists, the client never hears of it.
-            return 0;
+            return null;
         }
-        return respond(exchange, answer.status(), answer.body());
+        return answer;
     }
 
     private Stored execute(String path, String key, SortedMap<String, String> params) {
