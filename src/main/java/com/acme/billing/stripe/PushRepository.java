@@ -27,6 +27,17 @@ public class PushRepository {
     public record FailedLine(String lineId, String userId, String error, Instant at) {
     }
 
+    /**
+     * What earlier runs sent without a recorded answer, by when the first such request started:
+     * lines (by line id) and customer creations (by user id). Whatever they created must be looked up
+     * at Stripe before anything is sent again.
+     */
+    public record Unanswered(Map<String, Instant> lines, Map<String, Instant> customers) {
+    }
+
+    /** The status of a line whose request was sent, or may have been, with no answer recorded. */
+    static final String SENDING = "sending";
+
     private static final String PENDING = "FROM invoice_lines l JOIN invoices i ON i.invoice_id = l.invoice_id "
             + "LEFT JOIN stripe_pushes p ON p.line_id = l.line_id "
             + "WHERE l.period = ? AND i.status = 'finalized' AND l.amount <> 0 AND (p.status IS NULL OR p.status <> 'pushed') ";
@@ -83,8 +94,81 @@ public class PushRepository {
         return customers;
     }
 
-    /** Records a chunk's results: customers created, lines pushed or failed (a failed line of an earlier run is replaced). */
-    public void record(List<PushResult> results, Instant now, Long executionId) {
+    /**
+     * Marks a chunk's lines, and the creation of the customers of {@code usersWithoutCustomer}, as
+     * sent before any request leaves (the caller commits this on its own, ahead of the chunk), and
+     * returns what earlier runs had left so marked. A mark that is already there keeps its start
+     * time: the look-up must reach back to the first unanswered request. A line refused by an
+     * earlier run (answered) is marked anew.
+     */
+    public Unanswered startAttempts(List<PushLine> lines, Collection<String> usersWithoutCustomer, Instant wallNow, Instant now,
+            Long executionId) {
+        Unanswered unanswered = unanswered(lines, usersWithoutCustomer);
+        OffsetDateTime started = OffsetDateTime.ofInstant(wallNow, ZoneOffset.UTC);
+        OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+        List<PushLine> toMark = lines.stream().filter(l -> !unanswered.lines().containsKey(l.lineId())).toList();
+        if (!toMark.isEmpty()) {
+            List<String> ids = toMark.stream().map(PushLine::lineId).toList();
+            jdbc.sql("DELETE FROM stripe_pushes WHERE status = 'failed' AND line_id IN (" + placeholders(ids.size()) + ")").params(ids).update();
+            batch.batchUpdate("INSERT INTO stripe_pushes (line_id, period, invoice_id, user_id, status, attempts, updated_at, execution_id, "
+                    + "attempt_started_at) VALUES (?, ?, ?, ?, '" + SENDING + "', 0, ?, ?, ?)", toMark, 500, (ps, line) -> {
+                        ps.setString(1, line.lineId());
+                        ps.setString(2, line.period());
+                        ps.setString(3, line.invoiceId());
+                        ps.setString(4, line.userId());
+                        ps.setObject(5, at);
+                        setExecution(ps, 6, executionId);
+                        ps.setObject(7, started);
+                    });
+        }
+        List<String> customersToMark = usersWithoutCustomer.stream().filter(u -> !unanswered.customers().containsKey(u)).toList();
+        batch.batchUpdate("INSERT INTO stripe_customer_attempts (user_id, started_at) VALUES (?, ?)", customersToMark, 500, (ps, user) -> {
+            ps.setString(1, user);
+            ps.setObject(2, started);
+        });
+        return unanswered;
+    }
+
+    /** What earlier runs left sent without a recorded answer, among these lines and these users' customer creations (reads only). */
+    public Unanswered unanswered(List<PushLine> lines, Collection<String> usersWithoutCustomer) {
+        Map<String, Instant> unansweredLines = new HashMap<>();
+        Map<String, Instant> unansweredCustomers = new HashMap<>();
+        if (!lines.isEmpty()) {
+            List<String> ids = lines.stream().map(PushLine::lineId).toList();
+            jdbc.sql("SELECT line_id, attempt_started_at FROM stripe_pushes WHERE status = '" + SENDING + "' AND line_id IN ("
+                    + placeholders(ids.size()) + ")").params(ids)
+                    .query((rs, n) -> {
+                        OffsetDateTime started = rs.getObject(2, OffsetDateTime.class);
+                        // (always set; were it not, the look-up would reach back to the beginning)
+                        return unansweredLines.put(rs.getString(1), started == null ? Instant.EPOCH : started.toInstant());
+                    }).list();
+        }
+        if (!usersWithoutCustomer.isEmpty()) {
+            List<String> users = new ArrayList<>(usersWithoutCustomer);
+            jdbc.sql("SELECT user_id, started_at FROM stripe_customer_attempts WHERE user_id IN (" + placeholders(users.size()) + ")").params(users)
+                    .query((rs, n) -> unansweredCustomers.put(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant())).list();
+        }
+        return new Unanswered(unansweredLines, unansweredCustomers);
+    }
+
+    private static String placeholders(int count) {
+        return String.join(",", java.util.Collections.nCopies(count, "?"));
+    }
+
+    private static void setExecution(java.sql.PreparedStatement ps, int index, Long executionId) throws SQLException {
+        if (executionId == null) {
+            ps.setNull(index, java.sql.Types.BIGINT);
+        } else {
+            ps.setLong(index, executionId);
+        }
+    }
+
+    /**
+     * Records a chunk's results: customers created or found, lines pushed or failed (each replacing
+     * the line's earlier row, its "sending" mark included); a customer creation Stripe refused is
+     * answered too, so the next push does not look for it.
+     */
+    public void record(List<PushResult> results, Collection<String> customersRefused, Instant now, Long executionId) {
         OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
         Map<String, String> created = new HashMap<>();
         for (PushResult result : results) {
@@ -99,6 +183,12 @@ public class PushRepository {
             }
             jdbc.sql("UPDATE subscriptions SET stripe_customer_id = ? WHERE user_id = ? AND stripe_customer_id IS NULL")
                     .params(customer.getValue(), customer.getKey()).update();
+        }
+        List<String> answeredCustomers = new ArrayList<>(created.keySet());
+        answeredCustomers.addAll(customersRefused);
+        if (!answeredCustomers.isEmpty()) {
+            jdbc.sql("DELETE FROM stripe_customer_attempts WHERE user_id IN ("
+                    + String.join(",", java.util.Collections.nCopies(answeredCustomers.size(), "?")) + ")").params(answeredCustomers).update();
         }
         if (results.isEmpty()) {
             return;
@@ -117,11 +207,7 @@ public class PushRepository {
                     ps.setString(7, r.error() == null ? null : truncate(r.error(), 2000));
                     ps.setInt(8, r.attempts());
                     ps.setObject(9, at);
-                    if (executionId == null) {
-                        ps.setNull(10, java.sql.Types.BIGINT);
-                    } else {
-                        ps.setLong(10, executionId);
-                    }
+                    setExecution(ps, 10, executionId);
                 });
     }
 

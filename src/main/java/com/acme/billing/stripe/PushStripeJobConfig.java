@@ -74,9 +74,9 @@ public class PushStripeJobConfig {
     @StepScope
     InvoiceItemWriter invoiceItemWriter(StripeGateway gateway, PushRepository pushes, ExecutorService stripeWorkers, Clock clock,
             @Value("#{jobParameters['period']}") String period, @Value("#{stepExecution.jobExecution.id}") Long executionId,
-            @Value("${billing.progress-interval-ms:2000}") long progressMillis) {
+            @Value("${billing.progress-interval-ms:2000}") long progressMillis, PlatformTransactionManager transactionManager) {
         Progress progress = new Progress("pushing " + period + " to Stripe (lines)", pushes.pendingCount(period), 0, System.err, progressMillis);
-        return new InvoiceItemWriter(gateway, pushes, stripeWorkers, clock, executionId, progress);
+        return new InvoiceItemWriter(gateway, pushes, stripeWorkers, clock, executionId, progress, transactionManager);
     }
 
     @Bean

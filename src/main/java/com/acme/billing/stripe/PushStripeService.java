@@ -97,19 +97,36 @@ public class PushStripeService {
         Map<String, String> customers = pushes.customersOf(users);
         List<String> requests = new ArrayList<>();
         Set<String> customerAsked = new LinkedHashSet<>();
+        // Requests of earlier runs without a recorded answer: a push looks up first what they may have created.
+        PushRepository.Unanswered unanswered = pushes.unanswered(lines, users.stream().filter(u -> !customers.containsKey(u)).toList());
+        if (!unanswered.customers().isEmpty()) {
+            requests.add("GET /v1/customers created[gte]=" + StripeGateway.createdFrom(java.util.Collections.min(unanswered.customers().values()))
+                    + " (pages of 100, looking for metadata[user_id] of " + String.join(", ", new java.util.TreeSet<>(unanswered.customers().keySet()))
+                    + ": creation sent without a recorded answer)");
+        }
+        Set<String> itemsLookedUp = new LinkedHashSet<>();
         for (PushLine line : lines) {
             String customer = customers.get(line.userId());
             if (customer == null) {
                 if (customerAsked.add(line.userId())) {
                     requests.add("POST /v1/customers Idempotency-Key: " + StripeGateway.customerIdempotencyKey(line.userId())
-                            + " name=" + line.userId() + " metadata[user_id]=" + line.userId());
+                            + " name=" + line.userId() + " metadata[user_id]=" + line.userId()
+                            + (unanswered.customers().containsKey(line.userId()) ? " (unless the look-up finds it)" : ""));
                 }
                 customer = "(new customer of " + line.userId() + ")";
+            }
+            if (unanswered.lines().containsKey(line.lineId()) && itemsLookedUp.add(line.userId())) {
+                List<java.time.Instant> started = lines.stream().filter(l -> l.userId().equals(line.userId()))
+                        .map(l -> unanswered.lines().get(l.lineId())).filter(java.util.Objects::nonNull).toList();
+                requests.add("GET /v1/invoiceitems customer=" + customer + " created[gte]=" + StripeGateway.createdFrom(java.util.Collections.min(started))
+                        + " (pages of 100, looking for metadata[line_id] of " + started.size() + " lines sent without a recorded answer; "
+                        + "those found are recorded, not created again)");
             }
             requests.add("POST /v1/invoiceitems Idempotency-Key: " + line.lineId() + " customer=" + customer + " amount=" + line.amountMinor()
                     + " currency=" + line.currency().toLowerCase(java.util.Locale.ROOT) + " period[start]=" + line.periodStart().getEpochSecond()
                     + " period[end]=" + line.periodEnd().getEpochSecond() + " metadata[invoice_id]=" + line.invoiceId()
-                    + " metadata[user_id]=" + line.userId() + " metadata[period]=" + line.period() + " description=\"" + line.description() + "\"");
+                    + " metadata[user_id]=" + line.userId() + " metadata[period]=" + line.period() + " description=\"" + line.description() + "\""
+                    + (unanswered.lines().containsKey(line.lineId()) ? " (unless the look-up finds it)" : ""));
         }
         PushRepository.Status status = pushes.status(period);
         return new Outcome(period, 0, status.pushed(), status.failed(), status.pending(), null, requests);

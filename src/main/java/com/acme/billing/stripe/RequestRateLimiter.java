@@ -14,6 +14,11 @@ package com.acme.billing.stripe;
  *
  * <p>The cost is the answer time: with 50 ms answers the limiter allows {@code permits / 1.05}
  * requests per second.
+ *
+ * <p>A caller interrupted while it waits gives its place up and leaves with the
+ * {@link InterruptedException}: a turn it had not reached yet is skipped when it comes, a slot it had
+ * reserved counts as a request that came back at that moment. Neither can hold up the callers after
+ * it (a lost turn or slot would block every later caller for good).
  */
 public final class RequestRateLimiter {
 
@@ -21,14 +26,21 @@ public final class RequestRateLimiter {
     public final class Permit {
         private final int position;
         private final long sendAt;
+        /** Guarded by the limiter: a second done() must not free the position once a later request holds it. */
+        private boolean returnedAlready;
 
         private Permit(int position, long sendAt) {
             this.position = position;
             this.sendAt = sendAt;
         }
 
+        /** The request came back (answer, error or timeout); only the first call counts. */
         public void done() {
             synchronized (RequestRateLimiter.this) {
+                if (returnedAlready) {
+                    return;
+                }
+                returnedAlready = true;
                 returned[position] = System.nanoTime();
                 RequestRateLimiter.this.notifyAll();
             }
@@ -42,8 +54,11 @@ public final class RequestRateLimiter {
     /** When each of the last {@code permits} requests came back, by position in send order (IN_FLIGHT until then). */
     private final long[] returned;
     private int next;
+    /** Turns are handed out in arrival order: {@code issued} is the next one to give, {@code granted} the one being served. */
     private long issued;
     private long granted;
+    /** Turns whose callers were interrupted before they came: skipped when they do. */
+    private final java.util.Set<Long> abandoned = new java.util.HashSet<>();
     private long lastSend = Long.MIN_VALUE;
 
     public RequestRateLimiter(int permits, long windowNanos) {
@@ -64,8 +79,14 @@ public final class RequestRateLimiter {
     public Permit acquire() throws InterruptedException {
         Permit permit = reserve();
         long wait;
-        while ((wait = permit.sendAt - System.nanoTime()) > 0) {
-            java.util.concurrent.TimeUnit.NANOSECONDS.sleep(wait);
+        try {
+            while ((wait = permit.sendAt - System.nanoTime()) > 0) {
+                java.util.concurrent.TimeUnit.NANOSECONDS.sleep(wait);
+            }
+        } catch (InterruptedException e) {
+            // Nothing was sent; returning the slot now only makes its next user wait a little longer than needed.
+            permit.done();
+            throw e;
         }
         return permit;
     }
@@ -73,14 +94,24 @@ public final class RequestRateLimiter {
     /** Takes the next position in send order (first come, first served) and the time it may leave. */
     private synchronized Permit reserve() throws InterruptedException {
         long ticket = issued++;
-        while (ticket != granted) {
-            wait();
+        try {
+            while (ticket != granted) {
+                wait();
+            }
+            // Wait for the request that held this position, permits sends ago, to come back.
+            while (returned[next] == IN_FLIGHT) {
+                wait();
+            }
+        } catch (InterruptedException e) {
+            if (ticket == granted) {
+                passTurn();
+            } else {
+                abandoned.add(ticket);
+            }
+            notifyAll();
+            throw e;
         }
         int position = next;
-        // Wait for the request that held this position, permits sends ago, to come back.
-        while (returned[position] == IN_FLIGHT) {
-            wait();
-        }
         long sendAt = Math.max(System.nanoTime(), returned[position] + windowNanos);
         if (lastSend != Long.MIN_VALUE) {
             sendAt = Math.max(sendAt, lastSend + intervalNanos);
@@ -88,8 +119,16 @@ public final class RequestRateLimiter {
         returned[position] = IN_FLIGHT;
         next = (next + 1) % returned.length;
         lastSend = sendAt;
-        granted++;
+        passTurn();
         notifyAll();
         return new Permit(position, sendAt);
+    }
+
+    /** The turn being served is over: the next one whose caller still waits. */
+    private void passTurn() {
+        granted++;
+        while (abandoned.remove(granted)) {
+            granted++;
+        }
     }
 }

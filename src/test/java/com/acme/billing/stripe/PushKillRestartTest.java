@@ -20,7 +20,10 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@code kill -9} in the middle of a push, then {@code restart}: every line at Stripe exactly once, none missing. */
+/**
+ * {@code kill -9} in the middle of a push, then, after Stripe forgot its idempotency keys (a day
+ * later), {@code restart}: every line at Stripe exactly once, none missing.
+ */
 @ParameterizedClass(name = "{0}")
 @EnumSource(TestDatabase.Kind.class)
 class PushKillRestartTest {
@@ -89,6 +92,8 @@ class PushKillRestartTest {
             assertThat(other.exit()).isEqualTo(2);
             assertThat(other.err()).contains("push-stripe of 2026-10 (execution " + killed.get("id") + ") has not ended")
                     .contains("jobs/billing restart " + killed.get("id"));
+            // The restart comes more than 24 hours later: the keys of the chunk in flight no longer protect anything.
+            fake.forgetIdempotencyKeys();
             cli.ok("restart", String.valueOf(killed.get("id")));
 
             assertThat(fake.amountPerLine()).isEqualTo(expected);
@@ -96,9 +101,11 @@ class PushKillRestartTest {
             assertThat(fake.itemsCreated()).isEqualTo(expected.size());
             assertThat(cli.ok("push-status", "--period", "2026-10", "--json").json()).containsEntry("pushed", expected.size())
                     .containsEntry("pending", 0).containsEntry("failed", 0);
-            // Lines recorded before the kill were not sent again by the restart; the chunk in flight was, by the same keys.
+            // Lines recorded before the kill were not sent again by the restart; those of the chunk in flight were
+            // looked up first, and the ones found at Stripe were not created again.
             List<FakeStripe.Request> afterKill = fake.requests().subList(requestsAtKill, fake.requests().size());
             assertThat(afterKill).isNotEmpty().noneMatch(r -> recordedAtKill.contains(r.idempotencyKey()));
+            assertThat(afterKill).anyMatch(r -> r.method().equals("GET") && r.path().equals("/v1/invoiceitems"));
         }
     }
 }

@@ -145,6 +145,65 @@ class PushStripeTest {
                 .containsEntry("pending", 0).containsEntry("failed", 0);
     }
 
+    /**
+     * Stripe carried every request out but no answer arrived (the same as a kill before the commit),
+     * then a day went by and Stripe forgot the idempotency keys: the next push finds what exists by
+     * its metadata and creates only what is missing.
+     */
+    @Test
+    void aPushResumedAfterStripeForgotItsKeysCreatesEachLineAndCustomerOnce() throws Exception {
+        Cli cli = october().with("STRIPE_MAX_ATTEMPTS", "2");
+        Map<String, Long> expected = expectedLines();
+        fake.faults(0, 0, 1.0);
+
+        Cli.Result lost = cli.run("push-stripe", "--period", "2026-10", "--json");
+
+        assertThat(lost.exit()).as(lost.toString()).isEqualTo(1);
+        assertThat(lost.json()).containsEntry("pushed", 0).containsEntry("pending", 6);
+        // Each user's first request was carried out: bob's and carol's customers and alice's first line exist, unknown to us.
+        assertThat(fake.customersPerUser()).isEqualTo(Map.of("bob", 1, "carol", 1));
+        assertThat(fake.itemsPerLine()).isEqualTo(Map.of("INV-2026-10-alice/base_fee/starter/-/1790812800-1793491200", 1));
+        assertThat(db.jdbc().queryForList("SELECT status FROM stripe_pushes", String.class)).hasSize(6).containsOnly("sending");
+        assertThat(db.jdbc().queryForList("SELECT user_id FROM stripe_customer_attempts ORDER BY user_id", String.class))
+                .containsExactly("bob", "carol");
+        int requestsLost = fake.requests().size();
+
+        // A dry run shows the look-ups a push would make first (their created[gte] bound follows the wall clock).
+        @SuppressWarnings("unchecked")
+        List<String> planned = (List<String>) cli.ok("push-stripe", "--period", "2026-10", "--dry-run", "--json").json().get("requests");
+        assertThat(planned).hasSize(12);
+        assertThat(planned.get(0)).startsWith("GET /v1/customers created[gte]=")
+                .endsWith(" (pages of 100, looking for metadata[user_id] of bob, carol: creation sent without a recorded answer)");
+        assertThat(planned.get(1)).startsWith("GET /v1/invoiceitems customer=cus_A created[gte]=")
+                .endsWith(" (pages of 100, looking for metadata[line_id] of 3 lines sent without a recorded answer; those found are recorded, "
+                        + "not created again)");
+        assertThat(planned).filteredOn(r -> r.startsWith("GET /v1/invoiceitems customer=(new customer of ")).hasSize(2);
+        assertThat(planned).filteredOn(r -> r.startsWith("POST ")).hasSize(8).allMatch(r -> r.endsWith(" (unless the look-up finds it)"));
+        assertThat(fake.requests()).hasSize(requestsLost);
+
+        fake.forgetIdempotencyKeys().faults(0, 0, 0);
+        int before = fake.requests().size();
+        Map<String, Object> resumed = cli.ok("push-stripe", "--period", "2026-10", "--json").json();
+
+        assertThat(resumed).containsEntry("pushed", 6).containsEntry("failed", 0).containsEntry("pending", 0);
+        assertThat(fake.customersPerUser()).isEqualTo(Map.of("bob", 1, "carol", 1));
+        assertThat(fake.itemsPerLine()).hasSize(6).allSatisfy((line, n) -> assertThat(n).as(line).isEqualTo(1));
+        assertThat(fake.amountPerLine()).isEqualTo(expected);
+        // Looked up (one page of customers for both users, one page of items per customer), then only the five missing lines created.
+        List<String> sent = fake.requests().subList(before, fake.requests().size()).stream()
+                .map(r -> r.method() + " " + r.path() + (r.method().equals("GET") ? " " + r.params().get("customer") : "")).sorted().toList();
+        String bob = db.jdbc().queryForObject("SELECT customer_id FROM stripe_customers WHERE user_id = 'bob'", String.class);
+        String carol = db.jdbc().queryForObject("SELECT customer_id FROM stripe_customers WHERE user_id = 'carol'", String.class);
+        assertThat(sent).isEqualTo(java.util.stream.Stream.of("GET /v1/customers null", "GET /v1/invoiceitems cus_A",
+                "GET /v1/invoiceitems " + bob, "GET /v1/invoiceitems " + carol, "POST /v1/invoiceitems", "POST /v1/invoiceitems",
+                "POST /v1/invoiceitems", "POST /v1/invoiceitems", "POST /v1/invoiceitems").sorted().toList());
+        assertThat(fake.customersPerUser()).doesNotContainKey("alice");
+        assertThat(db.jdbc().queryForObject("SELECT stripe_item_id FROM stripe_pushes WHERE line_id = ?", String.class,
+                "INV-2026-10-alice/base_fee/starter/-/1790812800-1793491200")).isNotNull();
+        assertThat(db.jdbc().queryForObject("SELECT COUNT(*) FROM stripe_customer_attempts", Long.class)).isZero();
+        assertThat(db.jdbc().queryForList("SELECT status FROM stripe_pushes", String.class)).hasSize(6).containsOnly("pushed");
+    }
+
     @Test
     void dryRunPrintsTheRequestsAndSendsNothing() throws Exception {
         Cli cli = october();
@@ -211,7 +270,8 @@ class PushStripeTest {
         cli.ok("push-stripe", "--period", "2026-10");
 
         assertThat(fake.requests().size()).isGreaterThan(lines);
-        assertThat(fake.maxRequestsInAnySecond()).isLessThanOrEqualTo(40).isGreaterThanOrEqualTo(30);
+        // Only the ceiling: how close a push comes to it is a speed figure, measured by the benchmarks.
+        assertThat(fake.maxRequestsInAnySecond()).isLessThanOrEqualTo(40);
     }
 
     @Test

@@ -29,8 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code POST /v1/invoiceitems} with form bodies and a Bearer key; an {@code Idempotency-Key} reused
  * with the same parameters returns the first response, reused with other parameters is an
  * {@code idempotency_error}, and used while its first request still runs is a 409; an invoice item
- * for a customer it does not know is a 400. It records every request (arrival time, key, parameters)
- * and counts what it created.
+ * for a customer it does not know is a 400. {@code GET /v1/customers} and {@code GET /v1/invoiceitems}
+ * (with {@code customer}) list what exists, newest first, with {@code limit}, {@code starting_after}
+ * and {@code created[gte|gt|lte|lt]}, as Stripe's list endpoints do. {@link #forgetIdempotencyKeys()}
+ * does what Stripe does to keys older than 24 hours. It records every request (arrival time, key,
+ * parameters) and counts what it created.
  *
  * <p>Faults, at the given rates: 500 and 429 before anything is done; slow answers; dropped
  * connections after the object was created (the answer is lost, the hardest case for the client).
@@ -47,6 +50,10 @@ public final class FakeStripe implements AutoCloseable {
     private record Stored(String signature, int status, String body) {
     }
 
+    /** A created customer or invoice item, for the list endpoints: {@code owner} is an item's customer, a customer's metadata[user_id]. */
+    private record Created(String id, long createdEpochSecond, String owner, String json) {
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
@@ -56,6 +63,8 @@ public final class FakeStripe implements AutoCloseable {
     private final Set<String> refusedUsers = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> itemsPerLine = new ConcurrentHashMap<>();
     private final Map<String, Long> amountPerLine = new ConcurrentHashMap<>();
+    private final List<Created> customerObjects = Collections.synchronizedList(new ArrayList<>());
+    private final List<Created> itemObjects = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong customersCreated = new AtomicLong();
     private final AtomicLong itemsCreated = new AtomicLong();
@@ -138,6 +147,25 @@ public final class FakeStripe implements AutoCloseable {
         return this;
     }
 
+    /** Forgets every idempotency key, as Stripe does after 24 hours: a key sent again then creates again. */
+    public FakeStripe forgetIdempotencyKeys() {
+        synchronized (idempotent) {
+            idempotent.clear();
+        }
+        return this;
+    }
+
+    /** How many customers exist per {@code metadata[user_id]}: one customer per user means every value is 1. */
+    public Map<String, Integer> customersPerUser() {
+        Map<String, Integer> perUser = new HashMap<>();
+        synchronized (customerObjects) {
+            for (Created customer : customerObjects) {
+                perUser.merge(customer.owner() == null ? "" : customer.owner(), 1, Integer::sum);
+            }
+        }
+        return perUser;
+    }
+
     public List<Request> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
@@ -192,46 +220,54 @@ public final class FakeStripe implements AutoCloseable {
                 return;
             }
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            SortedMap<String, String> params = form(body);
+            // stripe-java sends a GET's parameters in the query string, a POST's in the form body.
+            String query = exchange.getRequestURI().getRawQuery();
+            SortedMap<String, String> params = form(method.equals("GET") ? (query == null ? "" : query) : body);
             String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
-            int status = 0;
+            Stored answer = null;
             try {
-                status = serve(exchange, method, path, key, params);
+                answer = serve(exchange, method, path, key, params);
             } finally {
-                requests.add(new Request(arrival, method, path, key, params, status));
+                // Recorded before the answer leaves: a client that has its answer finds its request in requests().
+                requests.add(new Request(arrival, method, path, key, params, answer == null ? 0 : answer.status()));
+            }
+            if (answer != null) {
+                respond(exchange, answer.status(), answer.body());
             }
         }
     }
 
-    /** Answers one API request; returns the status sent (0 when the connection was dropped). */
-    private int serve(HttpExchange exchange, String method, String path, String key, SortedMap<String, String> params) throws IOException {
+    /** The answer to one API request, or null when the connection is to be dropped without one. */
+    private Stored serve(HttpExchange exchange, String method, String path, String key, SortedMap<String, String> params) {
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
         if (auth == null || !auth.startsWith("Bearer sk_")) {
-            return respond(exchange, 401, error("invalid_request_error", null, "Invalid API Key provided"));
+            return new Stored("", 401, error("invalid_request_error", null, "Invalid API Key provided"));
         }
-        if (!method.equals("POST") || !(path.equals("/v1/customers") || path.equals("/v1/invoiceitems"))) {
-            return respond(exchange, 404, error("invalid_request_error", "resource_missing", "Unrecognized request URL (" + method + ": " + path + ")"));
+        boolean known = path.equals("/v1/customers") || path.equals("/v1/invoiceitems");
+        boolean list = method.equals("GET") && known;
+        if (!(list || method.equals("POST") && known)) {
+            return new Stored("", 404, error("invalid_request_error", "resource_missing", "Unrecognized request URL (" + method + ": " + path + ")"));
         }
         double dice;
         synchronized (random) {
             dice = random.nextDouble();
         }
         if (dice < serverErrorRate) {
-            return respond(exchange, 500, error("api_error", null, "fake Stripe: injected server error"));
+            return new Stored("", 500, error("api_error", null, "fake Stripe: injected server error"));
         }
         if (dice < serverErrorRate + rateLimitRate) {
-            return respond(exchange, 429, error("invalid_request_error", "rate_limit", "fake Stripe: too many requests hit the API too quickly"));
+            return new Stored("", 429, error("invalid_request_error", "rate_limit", "fake Stripe: too many requests hit the API too quickly"));
         }
         boolean drop = dice < serverErrorRate + rateLimitRate + dropRate;
         boolean slow = !drop && dice < serverErrorRate + rateLimitRate + dropRate + slowRate;
         pause(latencyMillis + (slow ? slowMillis : 0));
-        Stored answer = execute(path, key, params);
+        Stored answer = list ? list(path, params) : execute(path, key, params);
         if (drop) {
             // Close without a response (closing the exchange before any header drops the connection):
             // the object exists, the client never hears of it.
-            return 0;
+            return null;
         }
-        return respond(exchange, answer.status(), answer.body());
+        return answer;
     }
 
     private Stored execute(String path, String key, SortedMap<String, String> params) {
@@ -278,8 +314,11 @@ public final class FakeStripe implements AutoCloseable {
         String id = "cus_fake" + ids.incrementAndGet();
         customers.add(id);
         customersCreated.incrementAndGet();
-        return new Stored(signature, 200, "{\"id\":\"" + id + "\",\"object\":\"customer\",\"name\":" + quote(params.get("name"))
-                + ",\"metadata\":" + metadata(params) + "}");
+        long created = System.currentTimeMillis() / 1000;
+        String json = "{\"id\":\"" + id + "\",\"object\":\"customer\",\"created\":" + created + ",\"name\":" + quote(params.get("name"))
+                + ",\"metadata\":" + metadata(params) + "}";
+        customerObjects.add(new Created(id, created, user, json));
+        return new Stored(signature, 200, json);
     }
 
     private Stored createItem(String signature, SortedMap<String, String> params) {
@@ -300,9 +339,68 @@ public final class FakeStripe implements AutoCloseable {
             itemsPerLine.merge(line, 1, Integer::sum);
             amountPerLine.put(line, amount);
         }
-        return new Stored(signature, 200, "{\"id\":\"" + id + "\",\"object\":\"invoiceitem\",\"amount\":" + amount + ",\"currency\":"
-                + quote(params.get("currency")) + ",\"customer\":" + quote(customer) + ",\"description\":" + quote(params.get("description"))
-                + ",\"metadata\":" + metadata(params) + "}");
+        long created = System.currentTimeMillis() / 1000;
+        String json = "{\"id\":\"" + id + "\",\"object\":\"invoiceitem\",\"amount\":" + amount + ",\"currency\":"
+                + quote(params.get("currency")) + ",\"customer\":" + quote(customer) + ",\"date\":" + created + ",\"description\":"
+                + quote(params.get("description")) + ",\"metadata\":" + metadata(params) + "}";
+        itemObjects.add(new Created(id, created, customer, json));
+        return new Stored(signature, 200, json);
+    }
+
+    /**
+     * A page of Stripe's list endpoint: newest first, {@code limit} (default 10, at most 100) after
+     * {@code starting_after}, within the {@code created} bounds; invoice items of {@code customer} only.
+     */
+    private Stored list(String path, SortedMap<String, String> params) {
+        boolean items = path.equals("/v1/invoiceitems");
+        long limit;
+        long[] bounds = new long[4];
+        try {
+            limit = Long.parseLong(params.getOrDefault("limit", "10"));
+            String[] names = {"created[gte]", "created[gt]", "created[lte]", "created[lt]"};
+            long[] absent = {Long.MIN_VALUE, Long.MIN_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
+            for (int i = 0; i < names.length; i++) {
+                bounds[i] = params.containsKey(names[i]) ? Long.parseLong(params.get(names[i])) : absent[i];
+            }
+        } catch (NumberFormatException e) {
+            return new Stored("", 400, error("invalid_request_error", "parameter_invalid_integer", "Invalid integer in " + params));
+        }
+        if (limit < 1 || limit > 100) {
+            return new Stored("", 400, error("invalid_request_error", "parameter_invalid_integer",
+                    "Invalid limit: must be between 1 and 100"));
+        }
+        String customer = params.get("customer");
+        List<Created> newestFirst = new ArrayList<>();
+        synchronized (items ? itemObjects : customerObjects) {
+            for (Created object : items ? itemObjects : customerObjects) {
+                long at = object.createdEpochSecond();
+                if ((!items || customer == null || customer.equals(object.owner())) && at >= bounds[0] && at > bounds[1] && at <= bounds[2]
+                        && at < bounds[3]) {
+                    newestFirst.add(object);
+                }
+            }
+        }
+        Collections.reverse(newestFirst);
+        int from = 0;
+        String after = params.get("starting_after");
+        if (after != null) {
+            from = -1;
+            for (int i = 0; i < newestFirst.size(); i++) {
+                if (newestFirst.get(i).id().equals(after)) {
+                    from = i + 1;
+                }
+            }
+            if (from < 0) {
+                return new Stored("", 400, error("invalid_request_error", "resource_missing", "No such object: '" + after + "'"));
+            }
+        }
+        int to = (int) Math.min(newestFirst.size(), from + limit);
+        StringBuilder json = new StringBuilder("{\"object\":\"list\",\"url\":").append(quote(path)).append(",\"has_more\":")
+                .append(to < newestFirst.size()).append(",\"data\":[");
+        for (int i = from; i < to; i++) {
+            json.append(i > from ? "," : "").append(newestFirst.get(i).json());
+        }
+        return new Stored("", 200, json.append("]}").toString());
     }
 
     private String stats() {
