@@ -2,7 +2,7 @@ package com.acme.billing.nightly;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.acme.billing.stripe.fake.FakeStripe;
+import com.acme.billing.tools.FakeStripe;
 import com.acme.billing.support.Cli;
 import com.acme.billing.support.October;
 import com.acme.billing.support.TestDatabase;

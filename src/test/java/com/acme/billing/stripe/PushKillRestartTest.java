@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.acme.billing.tools.SubscriptionGenerator;
 import com.acme.billing.tools.UsageLogGenerator;
-import com.acme.billing.stripe.fake.FakeStripe;
+import com.acme.billing.tools.FakeStripe;
 import com.acme.billing.support.BillingProcess;
 import com.acme.billing.support.Cli;
 import com.acme.billing.support.TestDatabase;

@@ -2,7 +2,7 @@ package com.acme.billing.stripe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.acme.billing.stripe.fake.FakeStripe;
+import com.acme.billing.tools.FakeStripe;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;

@@ -33,7 +33,7 @@ public final class DevTools {
         return switch (args[0]) {
             case "generate-usage" -> UsageLogGenerator.main(rest, out, err);
             case "generate-subscriptions" -> SubscriptionGenerator.main(rest, out, err);
-            case "fake-stripe" -> com.acme.billing.stripe.fake.FakeStripe.main(rest, out, err);
+            case "fake-stripe" -> FakeStripe.main(rest, out, err);
             case "webhook-load" -> WebhookLoad.main(rest, out, err);
             default -> {
                 err.println("unknown tool '" + args[0] + "'\n" + USAGE);

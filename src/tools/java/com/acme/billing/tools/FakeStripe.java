@@ -1,4 +1,4 @@
-package com.acme.billing.stripe.fake;
+package com.acme.billing.tools;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
