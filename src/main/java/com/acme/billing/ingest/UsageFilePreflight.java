@@ -39,14 +39,11 @@ public final class UsageFilePreflight {
     private UsageFilePreflight() {
     }
 
-    /** Checks a file named on the command line: a symbolic link there is the operator's choice, taken as its target. */
-    public static Checked check(Path file) {
-        return check(file, true);
-    }
-
     /**
-     * @param followLinks false for the inbox, where anyone may drop a file: a symbolic link there (to
-     *                    {@code /etc/passwd}, to another customer's log) is refused and never read
+     * @param followLinks true for a file named on the command line (a link there is the operator's
+     *                    choice, taken as its target); false for the inbox, where anyone may drop a file:
+     *                    a symbolic link there (to {@code /etc/passwd}, to another customer's log) is
+     *                    refused and never read
      */
     public static Checked check(Path given, boolean followLinks) {
         Path file = given;
