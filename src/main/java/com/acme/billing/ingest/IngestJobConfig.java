@@ -101,7 +101,7 @@ public class IngestJobConfig {
 
     @Bean
     @StepScope
-    ItemStreamReader<UsageLine> usageLogReader(IngestRunRepository runs,
+    UsageLogReader usageLogReader(IngestRunRepository runs,
             @Value("#{stepExecutionContext['runFileId']}") Long runFileId,
             @Value("${billing.progress-interval-ms:2000}") long progressMillis) {
         IngestRunRepository.RunFile file = runs.file(runFileId);
@@ -111,14 +111,14 @@ public class IngestJobConfig {
 
     @Bean
     @StepScope
-    ItemProcessor<UsageLine, StagedLine> usageLineValidator(CatalogRepository catalogs, Clock clock) {
+    UsageLineValidator usageLineValidator(CatalogRepository catalogs, Clock clock) {
         var catalog = catalogs.latest().orElseThrow(() -> new IllegalStateException("no catalog imported"));
         return new UsageLineValidator(new HashSet<>(catalog.catalog().metrics()), clock.instant().toEpochMilli() * 1000);
     }
 
     @Bean
     @StepScope
-    ItemStreamWriter<StagedLine> stagingWriter(BillingPaths paths, IngestRunRepository runs,
+    StagingWriter stagingWriter(BillingPaths paths, IngestRunRepository runs,
             @Value("#{stepExecutionContext['runFileId']}") Long runFileId) {
         return new StagingWriter(StagingFiles.of(paths.staging(), runs.file(runFileId).fileId()));
     }

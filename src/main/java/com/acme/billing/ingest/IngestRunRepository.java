@@ -102,4 +102,10 @@ public class IngestRunRepository {
                         duplicates, rejected, rejectsFile, OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                 .update();
     }
+
+    /** The rejects files recorded for other contents ingested under the same file name (see RejectsFile.pathFor). */
+    public List<String> rejectsFilesOfOtherContents(String fileName, String sha256) {
+        return jdbc.sql("SELECT rejects_file FROM ingested_files WHERE file_name = ? AND sha256 <> ? AND rejects_file IS NOT NULL")
+                .params(fileName, sha256).query(String.class).list();
+    }
 }

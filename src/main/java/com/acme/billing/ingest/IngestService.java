@@ -8,12 +8,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
@@ -73,18 +75,18 @@ public class IngestService {
         if (catalogs.latest().isEmpty()) {
             throw new InputRefusedException("no catalog imported yet; run import-catalog first (the metrics come from it)");
         }
-        List<Path> candidates = inbox ? listDirectory(paths.inbox()) : expand(arguments);
+        List<Path> candidates = inbox ? listInbox(paths.inbox()) : expand(arguments);
         List<UsageFilePreflight.Checked> checked = new ArrayList<>();
         List<String> refused = new ArrayList<>();
         List<String> quarantined = new ArrayList<>();
         for (Path file : candidates) {
             try {
-                checked.add(UsageFilePreflight.check(file));
+                checked.add(UsageFilePreflight.check(file, !inbox));
             } catch (InputRefusedException e) {
                 refused.add(e.getMessage());
                 if (inbox) {
-                    quarantine(file);
-                    quarantined.add(e.getMessage() + " (moved to " + paths.quarantine() + ")");
+                    Path moved = quarantine(file);
+                    quarantined.add(e.getMessage() + " (moved to " + moved + ")");
                 }
             }
         }
@@ -176,13 +178,26 @@ public class IngestService {
         return files;
     }
 
-    /** Files of a folder in name order; hidden files and files still being written (.tmp, .part) wait. */
+    /** Files of a folder named on the command line, in name order; links are followed (the operator chose the folder). */
     static List<Path> listDirectory(Path dir) {
+        return list(dir, Files::isRegularFile);
+    }
+
+    /**
+     * The inbox's files in name order, and its symbolic links, which preflight refuses unread (they go
+     * to quarantine). Only the inbox itself is scanned, not its subfolders.
+     */
+    static List<Path> listInbox(Path dir) {
+        return list(dir, p -> Files.isSymbolicLink(p) || Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /** Hidden files and files still being written (.tmp, .part) wait. */
+    private static List<Path> list(Path dir, Predicate<Path> taken) {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries.filter(Files::isRegularFile)
+            return entries.filter(taken)
                     .filter(p -> {
                         String name = p.getFileName().toString();
                         return !name.startsWith(".") && !name.endsWith(".tmp") && !name.endsWith(".part");
@@ -194,10 +209,23 @@ public class IngestService {
         }
     }
 
-    private void quarantine(Path file) {
+    /**
+     * Moves a refused inbox file (a symbolic link itself, not what it points to) to quarantine, under
+     * its own name or, when a file of that name is there already, under the first free {@code <n>-<name>}.
+     */
+    private Path quarantine(Path file) {
         try {
             Files.createDirectories(paths.quarantine());
-            Files.move(file, paths.quarantine().resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            String name = file.getFileName().toString();
+            for (int n = 1; ; n++) {
+                Path target = paths.quarantine().resolve(n == 1 ? name : n + "-" + name);
+                try {
+                    // Without REPLACE_EXISTING: an earlier refused file of the same name keeps its place.
+                    return Files.move(file, target);
+                } catch (FileAlreadyExistsException taken) {
+                    // next number
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("moving " + file + " to quarantine: " + e.getMessage(), e);
         }

@@ -1,29 +1,42 @@
 package com.acme.billing.ingest;
 
-import com.opencsv.ICSVWriter;
+import com.acme.billing.platform.csv.CsvFiles;
+import com.opencsv.RFC4180Parser;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * {@code BILLING_HOME/rejects/<file name>.rejects.csv}: {@code line,reason,raw} for every line of a
- * file that was not used, in line order (SPEC 2). Written whole to a temporary name and renamed,
- * so a crash never leaves half a file; writing it again after a restart gives the same bytes.
+ * file that was not used, in line order (SPEC 2). The raw text is whatever the sender wrote, so it is
+ * written through {@link CsvFiles} (quoted, and a cell such as {@code =HYPERLINK(...)} neutralized).
+ * Written whole to a temporary name and renamed, so a crash never leaves half a file; writing it
+ * again after a restart gives the same bytes.
  */
 public final class RejectsFile {
+
+    private static final String SUFFIX = ".rejects.csv";
 
     private RejectsFile() {
     }
 
-    public static Path pathFor(Path rejectsDir, String fileName) {
-        return rejectsDir.resolve(fileName + ".rejects.csv");
+    /**
+     * SPEC 2's {@code <file name>.rejects.csv}; when another content ingested under the same file name
+     * (another day's {@code usage.csv}, or one from another folder) holds that name already,
+     * {@code <file name>.<first 12 hex digits of the SHA-256>.rejects.csv}, so neither overwrites the
+     * other. The same content always gets the same name, so a restart rewrites its own file.
+     *
+     * @param othersRejectsFiles the rejects files recorded for other contents of this file name
+     */
+    public static Path pathFor(Path rejectsDir, String fileName, String sha256, List<String> othersRejectsFiles) {
+        String plain = fileName + SUFFIX;
+        boolean taken = othersRejectsFiles.stream().anyMatch(other -> Path.of(other).getFileName().toString().equals(plain));
+        return rejectsDir.resolve(taken ? fileName + "." + sha256.substring(0, 12) + SUFFIX : plain);
     }
 
     /** Counts the rows of a staged rejects file. */
@@ -38,43 +51,50 @@ public final class RejectsFile {
         }
     }
 
-    /**
-     * Merges the staged rejects (rows already in the final dialect, one physical line each, in line
-     * order) with the conflicting duplicates, whose raw text is read back from the source file.
-     */
-    public static void write(Path target, Path stagedRejects, List<Long> conflictLines, Path source, UsageFileFormat format) {
-        List<String[]> conflicts = conflictLines.isEmpty() ? List.of() : rawLines(source, format, conflictLines);
-        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
-        try {
-            Files.createDirectories(target.getParent());
-            try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8);
-                    BufferedReader staged = Files.exists(stagedRejects) ? Files.newBufferedReader(stagedRejects, StandardCharsets.UTF_8)
-                            : new BufferedReader(java.io.Reader.nullReader())) {
-                ICSVWriter csv = StagingWriter.rejectsCsv(out);
-                csv.writeNext(new String[] {"line", "reason", "raw"}, false);
-                csv.flush();
-                String row = staged.readLine();
-                int next = 0;
-                while (row != null || next < conflicts.size()) {
-                    long stagedLine = row == null ? Long.MAX_VALUE : Long.parseLong(row.substring(0, row.indexOf(',')));
-                    if (next < conflicts.size() && Long.parseLong(conflicts.get(next)[0]) < stagedLine) {
-                        csv.writeNext(conflicts.get(next++), false);
-                        csv.flush();
-                    } else {
-                        out.write(row);
-                        out.write('\n');
-                        row = staged.readLine();
-                    }
-                }
-            }
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing " + target + ": " + e.getMessage(), e);
-        }
+    /** One row of a rejects file. */
+    record Reject(long line, String reason, String raw) {
     }
 
-    private static List<String[]> rawLines(Path source, UsageFileFormat format, List<Long> lines) {
-        List<String[]> result = new ArrayList<>(lines.size());
+    /**
+     * Merges the staged rejects (one physical CSV line each, in line order) with the conflicting
+     * duplicates, whose raw text is read back from the source file.
+     */
+    public static void write(Path target, Path stagedRejects, List<Long> conflictLines, Path source, UsageFileFormat format) {
+        List<Reject> conflicts = conflictLines.isEmpty() ? List.of() : rawLines(source, format, conflictLines);
+        RFC4180Parser parser = new RFC4180Parser();
+        CsvFiles.writeAtomically(target, CsvFiles.LF, csv -> {
+            csv.row("line", "reason", "raw");
+            try (BufferedReader staged = Files.exists(stagedRejects) ? Files.newBufferedReader(stagedRejects, StandardCharsets.UTF_8)
+                    : new BufferedReader(java.io.Reader.nullReader())) {
+                String row = staged.readLine();
+                Reject stagedReject = row == null ? null : parse(parser, row);
+                int next = 0;
+                while (stagedReject != null || next < conflicts.size()) {
+                    Reject reject;
+                    if (next < conflicts.size() && (stagedReject == null || conflicts.get(next).line() < stagedReject.line())) {
+                        reject = conflicts.get(next++);
+                    } else {
+                        reject = stagedReject;
+                        row = staged.readLine();
+                        stagedReject = row == null ? null : parse(parser, row);
+                    }
+                    csv.row(Long.toString(reject.line()), reject.reason(), reject.raw());
+                }
+            }
+        });
+    }
+
+    /** A staged row, written by StagingWriter in the same dialect: line, reason, raw. */
+    private static Reject parse(RFC4180Parser parser, String row) throws IOException {
+        String[] cells = parser.parseLine(row);
+        if (cells.length != 3) {
+            throw new IOException("staged reject row is not line,reason,raw: " + row);
+        }
+        return new Reject(Long.parseLong(cells[0]), cells[1], cells[2]);
+    }
+
+    private static List<Reject> rawLines(Path source, UsageFileFormat format, List<Long> lines) {
+        List<Reject> result = new ArrayList<>(lines.size());
         try (BufferedReader reader = format.openText(source)) {
             long lineNo = 0;
             int next = 0;
@@ -82,7 +102,7 @@ public final class RejectsFile {
             while (next < lines.size() && (raw = reader.readLine()) != null) {
                 lineNo++;
                 if (lineNo == lines.get(next)) {
-                    result.add(new String[] {Long.toString(lineNo), "conflicting_duplicate", raw});
+                    result.add(new Reject(lineNo, "conflicting_duplicate", raw));
                     next++;
                 }
             }

@@ -65,7 +65,8 @@ public class StoreNewEventsTasklet implements Tasklet {
         }
         String rejectsFile = null;
         if (rejected > 0) {
-            Path target = RejectsFile.pathFor(paths.rejects(), file.fileName());
+            Path target = RejectsFile.pathFor(paths.rejects(), file.fileName(), file.sha256(),
+                    runs.rejectsFilesOfOtherContents(file.fileName(), file.sha256()));
             RejectsFile.write(target, staging.rejects(), result.conflictLines(), Path.of(file.path()), file.format());
             rejectsFile = target.toString();
         }

@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -55,9 +56,12 @@ public enum UsageFileFormat {
         return new java.io.BufferedReader(new java.io.InputStreamReader(open(file), decoder), 1 << 16);
     }
 
-    /** The file's content, decompressed where it is gzip. */
+    /**
+     * The file's content, decompressed where it is gzip. A symbolic link is not followed: the path of
+     * a run is a real file (see UsageFilePreflight), and a link put in its place later is not read.
+     */
     public InputStream open(Path file) throws IOException {
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), 1 << 16);
         return gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
     }
 }

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,8 +39,33 @@ public final class UsageFilePreflight {
     private UsageFilePreflight() {
     }
 
-    public static Checked check(Path file) {
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+    /**
+     * @param followLinks true for a file named on the command line (a link there is the operator's
+     *                    choice, taken as its target); false for the inbox, where anyone may drop a file:
+     *                    a symbolic link there (to {@code /etc/passwd}, to another customer's log) is
+     *                    refused and never read
+     */
+    public static Checked check(Path given, boolean followLinks) {
+        Path file = given;
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(given, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (attributes.isSymbolicLink()) {
+                if (!followLinks) {
+                    throw new InputRefusedException(given + ": a symbolic link; links in the inbox are not followed, nothing read");
+                }
+                // The run records the real file, which every later step opens without following links.
+                file = given.toRealPath();
+                attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            }
+        } catch (IOException e) {
+            throw new InputRefusedException(given + ": not a readable file");
+        }
+        return check(file, attributes);
+    }
+
+    private static Checked check(Path file, BasicFileAttributes attributes) {
+        if (!attributes.isRegularFile() || !Files.isReadable(file)) {
             throw new InputRefusedException(file + ": not a readable file");
         }
         UsageFileFormat format = UsageFileFormat.of(file).orElseThrow(() -> new InputRefusedException(
@@ -52,7 +79,7 @@ public final class UsageFilePreflight {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         LineCounter counter = new LineCounter();
         long contentBytes = 0;
-        try (InputStream raw = new DigestInputStream(Files.newInputStream(file), sha)) {
+        try (InputStream raw = new DigestInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), sha)) {
             InputStream content = format.gzip() ? new GZIPInputStream(raw, 1 << 16) : raw;
             byte[] buffer = new byte[1 << 16];
             int n;

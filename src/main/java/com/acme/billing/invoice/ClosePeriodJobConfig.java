@@ -1,12 +1,12 @@
 package com.acme.billing.invoice;
 
+import com.acme.billing.catalog.Catalog;
 import com.acme.billing.catalog.store.CatalogRepository;
 import com.acme.billing.ops.ExecutionOwnerListener;
 import com.acme.billing.period.BillingPeriod;
 import com.acme.billing.rating.Rating;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
@@ -17,6 +17,7 @@ import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import org.springframework.batch.infrastructure.item.ItemWriter;
@@ -99,7 +100,7 @@ public class ClosePeriodJobConfig {
 
     @Bean
     @StepScope
-    ItemStreamReader<UserPeriod> ratingInputReader(DataSource dataSource, @Value("#{jobParameters['period']}") String period) {
+    RatingInputReader ratingInputReader(DataSource dataSource, @Value("#{jobParameters['period']}") String period) {
         return new RatingInputReader(dataSource, period);
     }
 
@@ -121,27 +122,71 @@ public class ClosePeriodJobConfig {
 
     @Bean
     @StepScope
-    ItemProcessor<UserPeriod, RatedUser> userRater(RatingRun run) {
-        BillingPeriod period = run.period();
-        var catalog = run.catalog().catalog();
-        return user -> new RatedUser(user.userId(), Rating.rate(period, user.segments(), catalog));
+    UserRater userRater(RatingRun run) {
+        return new UserRater(run.period(), run.catalog().catalog());
+    }
+
+    /*
+     * The step-scoped reader, processor and writer are classes, not lambdas, and their @Bean methods
+     * declare those classes: Spring Batch looks for listener annotations on the class behind a
+     * step-scoped proxy and warns at every start when a bean method declares only an interface.
+     */
+
+    /** Rates one user's period at the period's catalog. */
+    static class UserRater implements ItemProcessor<UserPeriod, RatedUser> {
+        private final BillingPeriod period;
+        private final Catalog catalog;
+
+        UserRater(BillingPeriod period, Catalog catalog) {
+            this.period = period;
+            this.catalog = catalog;
+        }
+
+        @Override
+        public RatedUser process(UserPeriod user) {
+            return new RatedUser(user.userId(), Rating.rate(period, user.segments(), catalog));
+        }
     }
 
     @Bean
     @StepScope
-    ItemWriter<RatedUser> invoiceDraftWriter(RatingRun run, InvoicePlanner planner, InvoiceRepository invoices, Clock clock,
+    InvoiceDraftWriter invoiceDraftWriter(RatingRun run, InvoicePlanner planner, InvoiceRepository invoices, Clock clock,
             @Value("${billing.progress-interval-ms:2000}") long progressMillis) {
         String period = run.period().toString();
-        boolean finalized = run.finalized();
-        CatalogRepository.StoredCatalog catalog = run.catalog();
         long total = invoices.ratingUsers(period);
         var progress = new com.acme.billing.platform.Progress("rating " + period + " (users)", total, 0, System.err, progressMillis);
-        AtomicLong done = new AtomicLong();
-        return chunk -> {
+        return new InvoiceDraftWriter(planner, invoices, clock, period, run.finalized(), run.catalog(), progress);
+    }
+
+    /** Writes a chunk of rated users as drafts (or adjustment drafts of a finalized period). */
+    static class InvoiceDraftWriter implements ItemWriter<RatedUser> {
+        private final InvoicePlanner planner;
+        private final InvoiceRepository invoices;
+        private final Clock clock;
+        private final String period;
+        private final boolean finalized;
+        private final CatalogRepository.StoredCatalog catalog;
+        private final com.acme.billing.platform.Progress progress;
+        private long done;
+
+        InvoiceDraftWriter(InvoicePlanner planner, InvoiceRepository invoices, Clock clock, String period, boolean finalized,
+                CatalogRepository.StoredCatalog catalog, com.acme.billing.platform.Progress progress) {
+            this.planner = planner;
+            this.invoices = invoices;
+            this.clock = clock;
+            this.period = period;
+            this.finalized = finalized;
+            this.catalog = catalog;
+            this.progress = progress;
+        }
+
+        @Override
+        public void write(Chunk<? extends RatedUser> chunk) {
             List<? extends RatedUser> users = chunk.getItems();
             invoices.replaceDrafts(period, planner.plan(period, finalized, users), catalog.version(), catalog.catalog().currency(),
                     clock.instant());
-            progress.at(done.addAndGet(users.size()));
-        };
+            done += users.size();
+            progress.at(done);
+        }
     }
 }

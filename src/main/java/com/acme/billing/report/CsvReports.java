@@ -1,16 +1,10 @@
 package com.acme.billing.report;
 
-import com.opencsv.CSVWriter;
-import com.opencsv.ICSVWriter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.Writer;
+import com.acme.billing.platform.csv.CsvFiles;
+import com.acme.billing.platform.csv.SafeCsvWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Currency;
@@ -19,9 +13,11 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
 /**
- * The CSV reports of SPEC 7: {@code invoice-lines.csv} and {@code usage-summary.csv}. RFC 4180
- * (OpenCSV, CRLF line ends), UTF-8, {@code .} decimals, amounts with exactly the currency's minor
- * digits. Written to a temporary name and renamed; the same data always gives the same bytes.
+ * The CSV reports of SPEC 7: {@code invoice-lines.csv}, {@code usage-summary.csv} and
+ * {@code revenue-summary.csv}. RFC 4180 (OpenCSV, CRLF line ends), UTF-8, {@code .} decimals, amounts
+ * with exactly the currency's minor digits, no cell a spreadsheet would evaluate (see
+ * {@link com.acme.billing.platform.csv.SafeCell}). Written to a temporary name and renamed; the same
+ * data always gives the same bytes.
  */
 @Service
 public class CsvReports {
@@ -49,21 +45,21 @@ public class CsvReports {
                     String type = rs.getString(5);
                     BigDecimal quantity = rs.getBigDecimal(9);
                     BigDecimal unitPrice = rs.getBigDecimal(10);
-                    out.writeNext(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), type, rs.getString(6),
+                    out.row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), type, rs.getString(6),
                             rs.getString(7) == null ? "" : rs.getString(7), rs.getString(8),
                             "overage".equals(type) ? quantity.setScale(0, RoundingMode.UNNECESSARY).toPlainString()
                                     : quantity.setScale(6, RoundingMode.HALF_UP).toPlainString(),
                             unitPrice == null ? "" : price(unitPrice, digits),
                             rs.getBigDecimal(11).setScale(digits, RoundingMode.UNNECESSARY).toPlainString(), rs.getString(12),
-                            iso(rs.getObject(13, OffsetDateTime.class)), iso(rs.getObject(14, OffsetDateTime.class))}, false);
+                            iso(rs.getObject(13, OffsetDateTime.class)), iso(rs.getObject(14, OffsetDateTime.class)));
                 }, period)));
         files.add(write(dir.resolve("usage-summary.csv"), USAGE_HEADER, out -> jdbc.query("""
                 SELECT user_id, period, metric, tier, quantity, included, overage_quantity, limit_breached
                 FROM usage_summaries WHERE period = ? ORDER BY user_id, metric, tier
                 """, rs -> {
-                    out.writeNext(new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                    out.row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             Long.toString(rs.getLong(5)), Long.toString(rs.getLong(6)), Long.toString(rs.getLong(7)),
-                            Boolean.toString(rs.getBoolean(8))}, false);
+                            Boolean.toString(rs.getBoolean(8)));
                 }, period)));
         return files;
     }
@@ -77,27 +73,24 @@ public class CsvReports {
     public Path writeRevenue(FinanceFigures.Figures figures, Path dir) {
         int digits = Currency.getInstance(figures.currency()).getDefaultFractionDigits();
         return write(dir.resolve("revenue-summary.csv"), REVENUE_HEADER, out -> FinanceFigures.revenueRows(figures, digits)
-                .forEach(row -> out.writeNext(row, false)));
+                .forEach(row -> out.row(row.period(), row.tier(), row.lineType(), count(row.invoices()), count(row.lines()),
+                        row.amount().toPlainString(), row.currency())));
     }
 
-    private interface Body {
-        void write(ICSVWriter out);
+    private interface Rows {
+        void write(SafeCsvWriter out);
     }
 
-    private static Path write(Path target, String[] header, Body body) {
-        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
-        try {
-            Files.createDirectories(target.getParent());
-            try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8);
-                    ICSVWriter out = new CSVWriter(writer, ',', ICSVWriter.DEFAULT_QUOTE_CHARACTER, ICSVWriter.DEFAULT_QUOTE_CHARACTER, "\r\n")) {
-                out.writeNext(header, false);
-                body.write(out);
-            }
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing " + target + ": " + e.getMessage(), e);
-        }
+    private static Path write(Path target, String[] header, Rows rows) {
+        return CsvFiles.writeAtomically(target, CsvFiles.CRLF, out -> {
+            out.row(header);
+            rows.write(out);
+        });
+    }
+
+    /** A count, or an empty cell where the row counts nothing (the MRR rows). */
+    private static String count(Long count) {
+        return count == null ? "" : Long.toString(count);
     }
 
     /** A price as the catalog wrote it, but never with fewer than the currency's minor digits (99 -> 99.00, 0.004 stays). */

@@ -8,6 +8,7 @@ import com.acme.billing.subscription.store.SubscriptionRepository;
 import com.acme.billing.subscription.SubscriptionState;
 import com.acme.billing.subscription.SubscriptionTimeline;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -133,19 +134,27 @@ public class FinanceFigures {
         return null;
     }
 
+    /**
+     * One row of {@code revenue-summary.csv} after its header, the amount at the currency's minor digits;
+     * {@code invoices} and {@code lines} are null on the MRR rows, which count neither.
+     */
+    public record RevenueRow(String period, String tier, String lineType, Long invoices, Long lines, BigDecimal amount,
+            String currency) {
+    }
+
     /** Rows of {@code revenue-summary.csv} after its header. */
-    static List<String[]> revenueRows(Figures f, int digits) {
-        List<String[]> rows = new ArrayList<>();
+    static List<RevenueRow> revenueRows(Figures f, int digits) {
+        List<RevenueRow> rows = new ArrayList<>();
         for (Revenue r : f.revenue()) {
-            rows.add(new String[] {f.period(), r.tier(), r.lineType(), Long.toString(r.invoices()), Long.toString(r.lines()),
-                    r.amount().setScale(digits, java.math.RoundingMode.UNNECESSARY).toPlainString(), f.currency()});
+            rows.add(new RevenueRow(f.period(), r.tier(), r.lineType(), r.invoices(), r.lines(),
+                    r.amount().setScale(digits, RoundingMode.UNNECESSARY), f.currency()));
         }
-        rows.add(new String[] {f.period(), "", "total", Long.toString(f.invoices()), Long.toString(f.lines()),
-                f.total().setScale(digits, java.math.RoundingMode.UNNECESSARY).toPlainString(), f.currency()});
-        rows.add(new String[] {f.period(), "", "mrr", "", "", f.mrr().setScale(digits, java.math.RoundingMode.HALF_UP).toPlainString(),
-                f.currency()});
-        rows.add(new String[] {f.period(), "", "mrr_previous_month", "", "",
-                f.previousMrr().setScale(digits, java.math.RoundingMode.HALF_UP).toPlainString(), f.currency()});
+        rows.add(new RevenueRow(f.period(), "", "total", f.invoices(), f.lines(), f.total().setScale(digits, RoundingMode.UNNECESSARY),
+                f.currency()));
+        // MRR sums monthly prices that may carry more digits than the currency: rounded half up, once.
+        rows.add(new RevenueRow(f.period(), "", "mrr", null, null, f.mrr().setScale(digits, RoundingMode.HALF_UP), f.currency()));
+        rows.add(new RevenueRow(f.period(), "", "mrr_previous_month", null, null, f.previousMrr().setScale(digits, RoundingMode.HALF_UP),
+                f.currency()));
         return rows;
     }
 }

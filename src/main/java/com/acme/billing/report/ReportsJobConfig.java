@@ -73,7 +73,7 @@ public class ReportsJobConfig {
 
     @Bean
     @StepScope
-    ItemStreamReader<String> invoiceIdReader(ReportRepository reports, @Value("#{jobParameters['period']}") String period) {
+    KeysetReader<String> invoiceIdReader(ReportRepository reports, @Value("#{jobParameters['period']}") String period) {
         return new KeysetReader<>("reports.last_invoice_id", (after, limit) -> reports.invoiceIdsAfter(period, after, limit), id -> id, 1000);
     }
 

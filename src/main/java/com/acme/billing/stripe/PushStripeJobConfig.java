@@ -63,7 +63,7 @@ public class PushStripeJobConfig {
 
     @Bean
     @StepScope
-    ItemStreamReader<PushLine> pendingLineReader(PushRepository pushes, @Value("#{jobParameters['period']}") String period,
+    KeysetReader<PushLine> pendingLineReader(PushRepository pushes, @Value("#{jobParameters['period']}") String period,
             StripeSettings settings, @Value("${billing.stripe.chunk-size:0}") int configured) {
         // The period's finalized lines Stripe does not hold yet; a line refused in this run is not asked again.
         return new KeysetReader<>("push.last_line_id", (after, limit) -> pushes.pendingAfter(period, after, limit), PushLine::lineId,

@@ -266,6 +266,132 @@ class IngestCommandTest {
         assertThat(cli.ok("ingest", "--inbox", "--json").json()).containsEntry("accepted", 0);
     }
 
+    /** A rejected line is the sender's text: in the rejects file it is one quoted cell that no spreadsheet evaluates. */
+    @Test
+    void rejectedFormulaTextIsNeutralizedAndQuotedInTheRejectsFile() throws IOException {
+        Path file = write("evil.csv", """
+                event_id,timestamp,user_id,metric,quantity
+                =HYPERLINK("http://x")
+                =e1,2026-10-01T00:00:00Z,u1,emails_processed,3
+                =e1,2026-10-01T00:00:00Z,u1,emails_processed,4
+                -e2,2026-10-01T00:00:00Z,u1,emails_processed,-12.50
+                """);
+        // Line 2 is no usage line (a quote inside an unquoted field); line 4 repeats event =e1 with another quantity (conflicting, its raw text
+        // read back from the file); line 5 has a quantity that is no integer. Event ids may start with = or -.
+
+        assertThat(cli.ok("ingest", file.toString(), "--json").json()).containsEntry("accepted", 1).containsEntry("rejected", 3);
+
+        assertThat(Files.readString(db.home().resolve("rejects/evil.csv.rejects.csv"))).isEqualTo("""
+                line,reason,raw
+                2,malformed_line,"'=HYPERLINK(""http://x"")"
+                4,conflicting_duplicate,"'=e1,2026-10-01T00:00:00Z,u1,emails_processed,4"
+                5,bad_quantity,"'-e2,2026-10-01T00:00:00Z,u1,emails_processed,-12.50"
+                """);
+    }
+
+    /** A link in the inbox (to /etc/passwd, to a log outside) is never read: it goes to quarantine as the link it is. */
+    @Test
+    void symbolicLinksInTheInboxAreQuarantinedUnread() throws IOException {
+        Path inbox = db.home().resolve("inbox");
+        Files.createDirectories(inbox);
+        Path outside = write("someone-elses.csv", FILE_A);
+        Files.createSymbolicLink(inbox.resolve("2026-10-a.csv"), outside);
+        Files.createSymbolicLink(inbox.resolve("passwd.csv"), Path.of("/etc/passwd"));
+
+        Cli.Result result = cli.run("ingest", "--inbox", "--json");
+
+        assertThat(result.exit()).as(result.toString()).isEqualTo(2);
+        assertThat(result.json()).containsEntry("accepted", 0).containsEntry("rejected", 0);
+        assertThat(result.json().get("refused")).asString()
+                .contains(inbox.resolve("2026-10-a.csv") + ": a symbolic link; links in the inbox are not followed, nothing read")
+                .contains(inbox.resolve("passwd.csv") + ": a symbolic link");
+        assertThat(Stores.storedEvents(db)).isZero();
+        assertThat(db.jdbc().queryForObject("SELECT COUNT(*) FROM ingested_files", Long.class)).isZero();
+        assertThat(outside).hasContent(FILE_A);
+        assertThat(Files.readSymbolicLink(db.home().resolve("quarantine/2026-10-a.csv"))).isEqualTo(outside);
+        assertThat(Files.readSymbolicLink(db.home().resolve("quarantine/passwd.csv"))).isEqualTo(Path.of("/etc/passwd"));
+        assertThat(db.home().resolve("rejects")).isEmptyDirectory();
+        try (var listing = Files.list(inbox)) {
+            assertThat(listing).isEmpty();
+        }
+    }
+
+    static final String USAGE_MONDAY = """
+            event_id,timestamp,user_id,metric,quantity
+            m1,2026-10-05T00:00:00Z,u1,emails_processed,1
+            m2,2026-10-05T00:00:00Z,u1,sms_sent,1
+            """;
+    static final String USAGE_TUESDAY = """
+            event_id,timestamp,user_id,metric,quantity
+            t1,2026-10-06T00:00:00Z,u2,emails_processed,2
+            t2,2026-10-06T00:00:00Z,u2,emails_processed,2.5
+            """;
+
+    /** Two files named usage.csv from two folders in one run: each keeps its own rejects file. */
+    @Test
+    void twoFilesOfTheSameNameKeepTheirOwnRejectsFiles() throws IOException {
+        Files.createDirectories(tmp.resolve("east"));
+        Files.createDirectories(tmp.resolve("west"));
+        Path east = write("east/usage.csv", USAGE_MONDAY);
+        Path west = write("west/usage.csv", USAGE_TUESDAY);
+
+        Map<String, Object> json = cli.ok("ingest", east.toString(), west.toString(), "--json").json();
+
+        Path first = db.home().resolve("rejects/usage.csv.rejects.csv");
+        Path second = db.home().resolve("rejects/usage.csv." + sha256(USAGE_TUESDAY.getBytes(StandardCharsets.UTF_8)).substring(0, 12)
+                + ".rejects.csv");
+        assertThat(json.get("files")).asString().contains("rejects_file=" + first).contains("rejects_file=" + second);
+        assertThat(first).hasContent("""
+                line,reason,raw
+                3,unknown_metric,"m2,2026-10-05T00:00:00Z,u1,sms_sent,1"
+                """);
+        assertThat(second).hasContent("""
+                line,reason,raw
+                3,bad_quantity,"t2,2026-10-06T00:00:00Z,u2,emails_processed,2.5"
+                """);
+        assertThat(db.jdbc().queryForList("SELECT rejects_file FROM ingested_files", String.class))
+                .containsExactlyInAnyOrder(first.toString(), second.toString());
+    }
+
+    /** The same names in the inbox on two days: neither day's rejects, archived file or quarantined file is overwritten. */
+    @Test
+    void theSameNamesInTheInboxOnTwoDaysOverwriteNothing() throws IOException {
+        Path inbox = db.home().resolve("inbox");
+        Files.createDirectories(inbox);
+        Files.writeString(inbox.resolve("usage.csv"), USAGE_MONDAY);
+        Files.writeString(inbox.resolve("broken.csv"), "monday's junk\n");
+        assertThat(cli.run("ingest", "--inbox").exit()).isEqualTo(2);
+        Files.writeString(inbox.resolve("usage.csv"), USAGE_TUESDAY);
+        Files.writeString(inbox.resolve("broken.csv"), "tuesday's junk\n");
+        assertThat(cli.run("ingest", "--inbox").exit()).isEqualTo(2);
+
+        String tuesdaySha = sha256(USAGE_TUESDAY.getBytes(StandardCharsets.UTF_8)).substring(0, 12);
+        assertThat(db.home().resolve("rejects/usage.csv.rejects.csv")).hasContent("""
+                line,reason,raw
+                3,unknown_metric,"m2,2026-10-05T00:00:00Z,u1,sms_sent,1"
+                """);
+        assertThat(db.home().resolve("rejects/usage.csv." + tuesdaySha + ".rejects.csv")).hasContent("""
+                line,reason,raw
+                3,bad_quantity,"t2,2026-10-06T00:00:00Z,u2,emails_processed,2.5"
+                """);
+        assertThat(db.home().resolve("archive/usage.csv")).hasContent(USAGE_MONDAY);
+        assertThat(db.home().resolve("archive/" + tuesdaySha + "-usage.csv")).hasContent(USAGE_TUESDAY);
+        assertThat(db.home().resolve("quarantine/broken.csv")).hasContent("monday's junk");
+        assertThat(db.home().resolve("quarantine/2-broken.csv")).hasContent("tuesday's junk");
+        assertThat(Stores.storedEvents(db)).isEqualTo(2);
+    }
+
+    /** A clean start and run log no warning (Spring Batch's listener check, Flyway's H2 version check). */
+    @Test
+    void aCommandLogsNoWarning() throws IOException {
+        cli.ok("ingest", write("a.csv", FILE_A).toString());
+        cli.ok("executions");
+
+        List<String> log = Files.readAllLines(db.home().resolve("logs/billing.log"));
+        assertThat(log).isNotEmpty();
+        assertThat(log).filteredOn(line -> line.contains(" WARN ")).isEmpty();
+    }
+
     @Test
     void usageShowsEachUserAgainstTheLimitOfTheirTier() throws IOException {
         Files.writeString(tmp.resolve("subs.csv"), """
