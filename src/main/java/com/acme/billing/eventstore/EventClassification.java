@@ -23,8 +23,8 @@ final class EventClassification {
     private EventClassification() {
     }
 
-    static final String[] DROP = {"DROP TABLE IF EXISTS ingest_known", "DROP TABLE IF EXISTS ingest_repeat_ids",
-            "DROP TABLE IF EXISTS ingest_repeat_rows", "DROP TABLE IF EXISTS ingest_later", "DROP TABLE IF EXISTS staged"};
+    static final List<String> DROP = List.of("DROP TABLE IF EXISTS ingest_known", "DROP TABLE IF EXISTS ingest_repeat_ids",
+            "DROP TABLE IF EXISTS ingest_repeat_rows", "DROP TABLE IF EXISTS ingest_later", "DROP TABLE IF EXISTS staged");
 
     /**
      * Classifies and stores; {@code staged} must hold the file's events. Runs inside the caller's

@@ -39,20 +39,30 @@ public class UsageMetricsRepository {
             return;
         }
         OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-        List<Object[]> updates = new ArrayList<>();
-        List<Object[]> inserts = new ArrayList<>();
+        List<EventStore.MonthlyTotal> updates = new ArrayList<>();
+        List<EventStore.MonthlyTotal> inserts = new ArrayList<>();
         for (EventStore.MonthlyTotal t : totals) {
-            if (existing.containsKey(key(t.userId(), t.metric(), t.month()))) {
-                updates.add(new Object[] {t.quantity(), at, t.userId(), t.metric(), monthYear(t.month())});
-            } else {
-                inserts.add(new Object[] {t.userId(), t.metric(), t.quantity(), monthYear(t.month()), at});
-            }
+            (existing.containsKey(key(t.userId(), t.metric(), t.month())) ? updates : inserts).add(t);
         }
         if (!updates.isEmpty()) {
-            jdbc.batchUpdate("UPDATE usage_metrics SET count = ?, updated_at = ? WHERE user_id = ? AND metric_type = ? AND month_year = ?", updates);
+            jdbc.batchUpdate("UPDATE usage_metrics SET count = ?, updated_at = ? WHERE user_id = ? AND metric_type = ? AND month_year = ?",
+                    updates, updates.size(), (ps, t) -> {
+                        ps.setLong(1, t.quantity());
+                        ps.setObject(2, at);
+                        ps.setString(3, t.userId());
+                        ps.setString(4, t.metric());
+                        ps.setString(5, monthYear(t.month()));
+                    });
         }
         if (!inserts.isEmpty()) {
-            jdbc.batchUpdate("INSERT INTO usage_metrics (user_id, metric_type, count, month_year, updated_at) VALUES (?, ?, ?, ?, ?)", inserts);
+            jdbc.batchUpdate("INSERT INTO usage_metrics (user_id, metric_type, count, month_year, updated_at) VALUES (?, ?, ?, ?, ?)",
+                    inserts, inserts.size(), (ps, t) -> {
+                        ps.setString(1, t.userId());
+                        ps.setString(2, t.metric());
+                        ps.setLong(3, t.quantity());
+                        ps.setString(4, monthYear(t.month()));
+                        ps.setObject(5, at);
+                    });
         }
     }
 

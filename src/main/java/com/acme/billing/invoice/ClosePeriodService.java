@@ -1,13 +1,15 @@
 package com.acme.billing.invoice;
 
 import com.acme.billing.catalog.store.CatalogRepository;
+import com.acme.billing.money.Money;
+import com.acme.billing.period.BillingPeriod;
 import com.acme.billing.platform.InputRefusedException;
 import com.acme.billing.platform.JobRunner;
-import com.acme.billing.period.BillingPeriod;
 import com.acme.billing.rating.Rating;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Currency;
 import java.util.List;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
@@ -77,7 +79,7 @@ public class ClosePeriodService {
         var ratedWith = rated == catalog.version() ? catalog : catalogs.load(rated);
         InvoiceRepository.Totals totals = invoices.totals(period.toString());
         return new Outcome(period.toString(), totals.invoices(), totals.lines(),
-                totals.total().setScale(ratedWith.catalog().minorDigits(), java.math.RoundingMode.UNNECESSARY), ratedWith.catalog().currency(),
+                Money.of(totals.total(), Currency.getInstance(ratedWith.catalog().currency())).amount(), ratedWith.catalog().currency(),
                 execution.getId(), List.of());
     }
 
@@ -99,7 +101,7 @@ public class ClosePeriodService {
         InvoiceRepository.Totals totals = invoices.totals(period.toString());
         var catalog = catalogFor(period).catalog();
         return new Outcome(period.toString(), totals.invoices(), totals.lines(),
-                totals.total().setScale(catalog.minorDigits(), java.math.RoundingMode.UNNECESSARY), catalog.currency(), execution.getId(), List.of());
+                Money.of(totals.total(), Currency.getInstance(catalog.currency())).amount(), catalog.currency(), execution.getId(), List.of());
     }
 
 }

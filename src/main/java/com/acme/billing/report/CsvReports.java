@@ -1,5 +1,6 @@
 package com.acme.billing.report;
 
+import com.acme.billing.money.Money;
 import com.acme.billing.platform.csv.CsvFiles;
 import com.acme.billing.platform.csv.SafeCsvWriter;
 import java.math.BigDecimal;
@@ -41,7 +42,7 @@ public class CsvReports {
                 FROM invoice_lines l WHERE l.period = ?
                 ORDER BY l.user_id, l.invoice_id, l.period_start, l.line_type, l.metric, l.line_id
                 """, rs -> {
-                    int digits = Currency.getInstance(rs.getString(12)).getDefaultFractionDigits();
+                    int digits = Money.minorDigits(rs.getString(12));
                     String type = rs.getString(5);
                     BigDecimal quantity = rs.getBigDecimal(9);
                     BigDecimal unitPrice = rs.getBigDecimal(10);
@@ -71,7 +72,7 @@ public class CsvReports {
      * {@code total} row and the {@code mrr} and {@code mrr_previous_month} rows (tier empty).
      */
     public Path writeRevenue(FinanceFigures.Figures figures, Path dir) {
-        int digits = Currency.getInstance(figures.currency()).getDefaultFractionDigits();
+        int digits = Money.minorDigits(figures.currency());
         return write(dir.resolve("revenue-summary.csv"), REVENUE_HEADER, out -> FinanceFigures.revenueRows(figures, digits)
                 .forEach(row -> out.row(row.period(), row.tier(), row.lineType(), count(row.invoices()), count(row.lines()),
                         row.amount().toPlainString(), row.currency())));

@@ -80,15 +80,15 @@ public class FinanceFigures {
                 .param(period)
                 .query((rs, n) -> new DailyTotal(rs.getString(1), rs.getInt(2), rs.getLong(3)))
                 .list();
-        BigDecimal[] mrr = {BigDecimal.ZERO, BigDecimal.ZERO};
+        MrrTotals mrr = new MrrTotals();
         Map<String, Long> movements = new LinkedHashMap<>();
         MOVEMENTS.forEach(m -> movements.put(m, 0L));
         Instant lastInstant = month.end().minusNanos(1);
         Instant previousLast = previous.end().minusNanos(1);
         subscriptions.forEachUser(month.end(), null, (user, changes) -> {
             SubscriptionTimeline timeline = SubscriptionTimeline.of(changes);
-            mrr[0] = mrr[0].add(monthly(timeline.stateAt(lastInstant), catalog));
-            mrr[1] = mrr[1].add(monthly(timeline.stateAt(previousLast), previousCatalog));
+            mrr.atEnd = mrr.atEnd.add(monthly(timeline.stateAt(lastInstant), catalog));
+            mrr.previousEnd = mrr.previousEnd.add(monthly(timeline.stateAt(previousLast), previousCatalog));
             SubscriptionState before = SubscriptionState.NONE;
             for (SubscriptionTimeline.Interval interval : timeline.intervals()) {
                 if (!interval.start().isBefore(month.start()) && interval.start().isBefore(month.end())) {
@@ -100,7 +100,7 @@ public class FinanceFigures {
                 before = interval.state();
             }
         });
-        return new Figures(period, catalog.currency(), revenue, total, invoices, lines, mrr[0], mrr[1], top, movements, daily);
+        return new Figures(period, catalog.currency(), revenue, total, invoices, lines, mrr.atEnd, mrr.previousEnd, top, movements, daily);
     }
 
     private static BigDecimal monthly(SubscriptionState state, Catalog catalog) {
@@ -156,5 +156,11 @@ public class FinanceFigures {
         rows.add(new RevenueRow(f.period(), "", "mrr_previous_month", null, null, f.previousMrr().setScale(digits, RoundingMode.HALF_UP),
                 f.currency()));
         return rows;
+    }
+
+    /** MRR at the end of the month and at the end of the month before, summed over every user. */
+    private static final class MrrTotals {
+        BigDecimal atEnd = BigDecimal.ZERO;
+        BigDecimal previousEnd = BigDecimal.ZERO;
     }
 }

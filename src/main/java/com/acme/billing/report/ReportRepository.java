@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -33,22 +34,29 @@ public class ReportRepository {
         jdbc.sql("DELETE FROM report_daily_usage WHERE period = ?").param(period).update();
         int month = p.month().getYear() * 100 + p.month().getMonthValue();
         long startMicros = p.start().getEpochSecond() * 1_000_000L;
-        List<Object[]> pending = new ArrayList<>();
-        long[] rows = {0};
+        List<EventStore.DailyUsage> pending = new ArrayList<>();
+        AtomicLong rows = new AtomicLong();
         events.dailyUsage(month, startMicros, d -> {
-            pending.add(new Object[] {period, d.userId(), d.metric(), d.day(), d.quantity()});
-            rows[0]++;
+            pending.add(d);
+            rows.incrementAndGet();
             if (pending.size() == 5000) {
-                flush(pending);
+                flush(period, pending);
             }
         });
-        flush(pending);
-        return rows[0];
+        flush(period, pending);
+        return rows.get();
     }
 
-    private void flush(List<Object[]> pending) {
+    private void flush(String period, List<EventStore.DailyUsage> pending) {
         if (!pending.isEmpty()) {
-            batch.batchUpdate("INSERT INTO report_daily_usage (period, user_id, metric, day_of_month, quantity) VALUES (?, ?, ?, ?, ?)", pending);
+            batch.batchUpdate("INSERT INTO report_daily_usage (period, user_id, metric, day_of_month, quantity) VALUES (?, ?, ?, ?, ?)",
+                    pending, pending.size(), (ps, d) -> {
+                        ps.setString(1, period);
+                        ps.setString(2, d.userId());
+                        ps.setString(3, d.metric());
+                        ps.setInt(4, d.day());
+                        ps.setLong(5, d.quantity());
+                    });
             pending.clear();
         }
     }

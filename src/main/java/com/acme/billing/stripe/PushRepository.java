@@ -1,5 +1,6 @@
 package com.acme.billing.stripe;
 
+import com.acme.billing.money.Money;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -72,8 +73,7 @@ public class PushRepository {
         String currency = rs.getString("currency");
         BigDecimal amount = rs.getBigDecimal("amount");
         // Amounts are stored already rounded to the currency's minor digits: moving the point is exact.
-        long minor = amount.movePointRight(Currency.getInstance(currency).getDefaultFractionDigits()).setScale(0,
-                java.math.RoundingMode.UNNECESSARY).longValueExact();
+        long minor = Money.of(amount, Currency.getInstance(currency)).minorUnits();
         return new PushLine(rs.getString("line_id"), rs.getString("invoice_id"), rs.getString("user_id"), rs.getString("period"),
                 rs.getString("description"), minor, currency, rs.getObject("period_start", OffsetDateTime.class).toInstant(),
                 rs.getObject("period_end", OffsetDateTime.class).toInstant());

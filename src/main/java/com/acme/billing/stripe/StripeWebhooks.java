@@ -1,13 +1,14 @@
 package com.acme.billing.stripe;
 
 import com.acme.billing.catalog.store.CatalogRepository;
+import com.acme.billing.money.Money;
 import com.acme.billing.ops.AlertRepository;
 import com.acme.billing.subscription.SubscriptionAction;
 import com.acme.billing.subscription.SubscriptionChange;
-import com.acme.billing.subscription.store.SubscriptionImport;
-import com.acme.billing.subscription.store.SubscriptionRepository;
 import com.acme.billing.subscription.SubscriptionState;
 import com.acme.billing.subscription.SubscriptionTimeline;
+import com.acme.billing.subscription.store.SubscriptionImport;
+import com.acme.billing.subscription.store.SubscriptionRepository;
 import com.acme.billing.user.UserId;
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.net.Webhook;
@@ -257,7 +258,7 @@ public class StripeWebhooks {
         }
         try {
             Currency c = Currency.getInstance(currency.toUpperCase(Locale.ROOT));
-            return BigDecimal.valueOf(minor.asLong(), c.getDefaultFractionDigits()).toPlainString() + " " + c.getCurrencyCode();
+            return Money.ofMinor(minor.asLong(), c).toPlainString() + " " + c.getCurrencyCode();
         } catch (IllegalArgumentException e) {
             return minor.asLong() + " " + currency;
         }
