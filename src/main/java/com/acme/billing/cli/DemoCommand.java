@@ -104,7 +104,7 @@ final class DemoCommand extends BillingCommand {
         ClosePeriodService.Outcome finalized = close.finalizePeriod(PERIOD);
         console.say("6. finalize --period %s: %d invoices final, total %s %s", PERIOD, finalized.invoices(),
                 finalized.total().toPlainString(), finalized.currency());
-        PushStripeService.Outcome dryPush = context.bean(PushStripeService.class).dryRun(PERIOD.toString());
+        PushStripeService.Outcome dryPush = context.bean(PushStripeService.class).dryRun(PERIOD);
         long items = dryPush.requests().stream().filter(r -> r.startsWith("POST /v1/invoiceitems")).count();
         console.say("7. push-stripe --period %s --dry-run: would send %d requests (%d customers to create, %d invoice items); nothing sent:",
                 PERIOD, dryPush.requests().size(), dryPush.requests().size() - items, items);

@@ -26,17 +26,16 @@ final class PushStatusCommand extends BillingCommand {
     int run(CommandContext context) {
         PushStripeService push = context.bean(PushStripeService.class);
         Console console = context.console();
-        String checked = push.checkedPeriod(period.toString());
-        PushRepository.Status status = push.status(checked);
-        console.say("push-status %s: %d lines for Stripe: %d pushed, %d refused, %d not sent yet", checked, status.lines(),
+        PushRepository.Status status = push.status(period);
+        console.say("push-status %s: %d lines for Stripe: %d pushed, %d refused, %d not sent yet", period, status.lines(),
                 status.pushed(), status.failed(), status.pending());
-        List<PushRepository.FailedLine> failed = push.failed(checked);
-        printRefused(failed, checked, console);
-        return console.done(new Result(checked, status.lines(), status.pushed(), status.failed(), status.pending(),
+        List<PushRepository.FailedLine> failed = push.failed(period);
+        printRefused(failed, period, console);
+        return console.done(new Result(period.toString(), status.lines(), status.pushed(), status.failed(), status.pending(),
                 failed.stream().map(f -> new Refused(f.lineId(), f.userId(), f.error(), f.at().toString())).toList()));
     }
 
-    static void printRefused(List<PushRepository.FailedLine> failed, String period, Console console) {
+    static void printRefused(List<PushRepository.FailedLine> failed, BillingPeriod period, Console console) {
         failed.stream().limit(SHOWN).forEach(f -> console.say("  refused %s (%s): %s", f.lineId(), f.userId(), f.error()));
         if (failed.size() > SHOWN) {
             console.say("  ... %d more refused lines: jobs/billing push-status --period %s --json", failed.size() - SHOWN, period);

@@ -39,7 +39,7 @@ final class PushStripeCommand extends BillingCommand {
         PushStripeService push = context.bean(PushStripeService.class);
         Console console = context.console();
         if (dryRun) {
-            PushStripeService.Outcome outcome = push.dryRun(period.toString());
+            PushStripeService.Outcome outcome = push.dryRun(period);
             console.say("push-stripe %s --dry-run: would send %d requests for %d lines (%d already at Stripe); nothing sent",
                     outcome.period(), outcome.requests().size(), outcome.pending() + outcome.failed(), outcome.alreadyPushed());
             outcome.requests().stream().limit(SHOWN).forEach(request -> console.say("  %s", request));
@@ -49,20 +49,20 @@ final class PushStripeCommand extends BillingCommand {
             return console.done(new DryRunResult(outcome.period(), outcome.pushed(), outcome.alreadyPushed(), outcome.failed(),
                     outcome.pending(), outcome.executionId(), true, outcome.requests()));
         }
-        String checked = push.checkedPeriod(period.toString());
-        long before = push.pushedNow(checked);
+        push.checkFinalized(period);
+        long before = push.pushedNow(period);
         PushStripeService.Outcome outcome;
         try {
-            outcome = push.push(checked, before);
+            outcome = push.push(period, before);
         } catch (JobFailedException e) {
-            PushStripeService.Outcome partial = push.outcome(checked, before, e.executionId());
-            console.say("push-stripe %s: %d lines pushed, %d already at Stripe, %d refused, %d not sent", checked, partial.pushed(),
+            PushStripeService.Outcome partial = push.outcome(period, before, e.executionId());
+            console.say("push-stripe %s: %d lines pushed, %d already at Stripe, %d refused, %d not sent", period, partial.pushed(),
                     partial.alreadyPushed(), partial.failed(), partial.pending());
-            PushStatusCommand.printRefused(push.failed(checked), checked, console);
+            PushStatusCommand.printRefused(push.failed(period), period, console);
             return console.fail(1, e.getMessage(), new Failure(e.getMessage(), e.executionId(), partial.period(), partial.pushed(),
                     partial.alreadyPushed(), partial.failed(), partial.pending()));
         }
-        console.say("push-stripe %s: %d lines pushed, %d already at Stripe, %d refused; execution %d", checked, outcome.pushed(),
+        console.say("push-stripe %s: %d lines pushed, %d already at Stripe, %d refused; execution %d", period, outcome.pushed(),
                 outcome.alreadyPushed(), outcome.failed(), outcome.executionId());
         return console.done(Result.of(outcome));
     }

@@ -205,7 +205,7 @@ public class NightlyJobConfig {
                         + " lines not pushed (push-stripe --dry-run shows them)");
                 return;
             }
-            var outcome = push.getObject().push(last, status.pushed());
+            var outcome = push.getObject().push(BillingPeriod.parse(last), status.pushed());
             done.add(last + ": " + outcome.pushed() + " lines pushed");
         }));
     }

@@ -42,24 +42,19 @@ public class PushStripeService {
         this.pushJob = pushJob;
     }
 
-    /** Refuses a period that has nothing final to push; returns the canonical period. */
-    public String checkedPeriod(String text) {
-        String period;
-        try {
-            period = BillingPeriod.parse(text).toString();
-        } catch (IllegalArgumentException e) {
-            throw new InputRefusedException(e.getMessage());
-        }
+    /** Refuses a period that has nothing final to push. */
+    public void checkFinalized(BillingPeriod month) {
+        String period = month.toString();
         boolean finalized = invoices.period(period).map(InvoiceRepository.PeriodState::finalized).orElse(false);
         if (!finalized) {
             throw new InputRefusedException("period " + period + " is not finalized: only finalized invoices go to Stripe "
                     + "(close-period, then finalize --period " + period + ")");
         }
-        return period;
     }
 
     /** Runs the push job for a checked period; {@code pushedBefore} is {@link #pushedNow} taken before, for the counts. */
-    public Outcome push(String period, long pushedBefore) {
+    public Outcome push(BillingPeriod month, long pushedBefore) {
+        String period = month.toString();
         if (!settings.hasKey()) {
             throw new InputRefusedException("STRIPE_API_KEY is not set (push-stripe --dry-run shows what would be sent without it)");
         }
@@ -75,22 +70,23 @@ public class PushStripeService {
                 .addString("period", period)
                 .addLong("run", jobRunner.nextRun(PushStripeJobConfig.JOB_NAME, period))
                 .toJobParameters());
-        return outcome(period, pushedBefore, execution.getId());
+        return outcome(month, pushedBefore, execution.getId());
     }
 
     /** Counts after a run (also after a failed one) that started with {@code pushedBefore} lines at Stripe. */
-    public Outcome outcome(String period, long pushedBefore, Long executionId) {
-        PushRepository.Status status = pushes.status(period);
-        return new Outcome(period, status.pushed() - pushedBefore, pushedBefore, status.failed(), status.pending(), executionId, List.of());
+    public Outcome outcome(BillingPeriod period, long pushedBefore, Long executionId) {
+        PushRepository.Status status = pushes.status(period.toString());
+        return new Outcome(period.toString(), status.pushed() - pushedBefore, pushedBefore, status.failed(), status.pending(), executionId, List.of());
     }
 
-    public long pushedNow(String period) {
-        return pushes.status(period).pushed();
+    public long pushedNow(BillingPeriod period) {
+        return pushes.status(period.toString()).pushed();
     }
 
     /** The requests a push would send now, in the order it would send them; nothing is sent or written. */
-    public Outcome dryRun(String text) {
-        String period = checkedPeriod(text);
+    public Outcome dryRun(BillingPeriod month) {
+        checkFinalized(month);
+        String period = month.toString();
         List<PushLine> lines = pushes.pending(period);
         Set<String> users = new LinkedHashSet<>();
         lines.forEach(l -> users.add(l.userId()));
@@ -132,11 +128,12 @@ public class PushStripeService {
         return new Outcome(period, 0, status.pushed(), status.failed(), status.pending(), null, requests);
     }
 
-    public PushRepository.Status status(String text) {
-        return pushes.status(checkedPeriod(text));
+    public PushRepository.Status status(BillingPeriod period) {
+        checkFinalized(period);
+        return pushes.status(period.toString());
     }
 
-    public List<PushRepository.FailedLine> failed(String period) {
-        return pushes.failed(period);
+    public List<PushRepository.FailedLine> failed(BillingPeriod period) {
+        return pushes.failed(period.toString());
     }
 }
