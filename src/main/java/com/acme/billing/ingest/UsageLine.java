@@ -1,16 +1,46 @@
 package com.acme.billing.ingest;
 
-/**
- * One data line of a usage log as read, before validation. {@code fields} holds event_id,
- * timestamp, user_id, metric and quantity in that order (null where absent); {@code malformed} is
- * set instead when the line could not be split into fields at all.
- */
-public record UsageLine(long line, String raw, String[] fields, String malformed) {
+import java.util.List;
+import java.util.stream.Stream;
 
-    public static final int EVENT_ID = 0;
-    public static final int TIMESTAMP = 1;
-    public static final int USER_ID = 2;
-    public static final int METRIC = 3;
-    public static final int QUANTITY = 4;
-    public static final String[] COLUMNS = {"event_id", "timestamp", "user_id", "metric", "quantity"};
+/**
+ * One data line of a usage log as read, before validation: its five fields (null where absent), or,
+ * instead, why it could not be split into fields at all ({@code malformed}).
+ */
+public record UsageLine(long line, String raw, Fields fields, String malformed) {
+
+    /** The required columns of SPEC 2, as a header names them. */
+    public static final List<String> COLUMNS = List.of("event_id", "timestamp", "user_id", "metric", "quantity");
+
+    static UsageLine of(long line, String raw, Fields fields) {
+        return new UsageLine(line, raw, fields, null);
+    }
+
+    static UsageLine malformed(long line, String raw, String reason) {
+        return new UsageLine(line, raw, null, reason);
+    }
+
+    /** The five fields as written (trimmed), not yet checked. */
+    public record Fields(String eventId, String timestamp, String userId, String metric, String quantity) {
+
+        boolean anyMissing() {
+            return Stream.of(eventId, timestamp, userId, metric, quantity).anyMatch(f -> f == null || f.isEmpty());
+        }
+    }
+
+    /** Where the five fields stand in a CSV file's lines (0-based), from its header. */
+    public record CsvColumns(int eventId, int timestamp, int userId, int metric, int quantity) {
+
+        int last() {
+            return Math.max(Math.max(Math.max(eventId, timestamp), Math.max(userId, metric)), quantity);
+        }
+
+        Fields pick(List<String> values) {
+            return new Fields(at(values, eventId), at(values, timestamp), at(values, userId), at(values, metric), at(values, quantity));
+        }
+
+        private static String at(List<String> values, int column) {
+            return column < values.size() && values.get(column) != null ? values.get(column).trim() : null;
+        }
+    }
 }

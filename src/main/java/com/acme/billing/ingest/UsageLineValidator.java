@@ -27,32 +27,30 @@ public class UsageLineValidator implements ItemProcessor<UsageLine, StagedLine> 
         if (item.malformed() != null) {
             return new StagedLine.Reject(item.line(), item.malformed(), item.raw());
         }
-        String[] f = item.fields();
-        for (String field : f) {
-            if (field == null || field.isEmpty()) {
-                return reject(item, "missing_field");
-            }
+        UsageLine.Fields f = item.fields();
+        if (f.anyMissing()) {
+            return reject(item, "missing_field");
         }
-        String eventId = f[UsageLine.EVENT_ID];
+        String eventId = f.eventId();
         if (!isEventId(eventId)) {
             return reject(item, "bad_event_id");
         }
-        long micros = Timestamps.parseMicros(f[UsageLine.TIMESTAMP]);
+        long micros = Timestamps.parseMicros(f.timestamp());
         if (micros == Timestamps.INVALID) {
             return reject(item, "bad_timestamp");
         }
         if (micros > latestAllowedMicros) {
             return reject(item, "future_timestamp");
         }
-        String userId = f[UsageLine.USER_ID];
+        String userId = f.userId();
         if (!UserId.isValid(userId)) {
             return reject(item, "bad_user_id");
         }
-        String metric = f[UsageLine.METRIC];
+        String metric = f.metric();
         if (!metrics.contains(metric)) {
             return reject(item, "unknown_metric");
         }
-        long quantity = quantity(f[UsageLine.QUANTITY]);
+        long quantity = quantity(f.quantity());
         if (quantity < 0) {
             return reject(item, "bad_quantity");
         }

@@ -23,7 +23,7 @@ public final class UsageLogFormat {
     /**
      * Column positions of the five fields in a CSV header, or null when a required column is missing.
      */
-    public static int[] csvColumns(String header) {
+    public static UsageLine.CsvColumns csvColumns(String header) {
         List<String> names = splitCsv(header.replace("\uFEFF", ""));
         if (names == null) {
             return null;
@@ -32,15 +32,11 @@ public final class UsageLogFormat {
         for (int i = 0; i < names.size(); i++) {
             positions.putIfAbsent(names.get(i).trim().toLowerCase(Locale.ROOT), i);
         }
-        int[] columns = new int[UsageLine.COLUMNS.length];
-        for (int i = 0; i < columns.length; i++) {
-            Integer position = positions.get(UsageLine.COLUMNS[i]);
-            if (position == null) {
-                return null;
-            }
-            columns[i] = position;
+        if (!positions.keySet().containsAll(UsageLine.COLUMNS)) {
+            return null;
         }
-        return columns;
+        return new UsageLine.CsvColumns(positions.get("event_id"), positions.get("timestamp"), positions.get("user_id"),
+                positions.get("metric"), positions.get("quantity"));
     }
 
     public static List<String> missingCsvColumns(String header) {
@@ -54,45 +50,36 @@ public final class UsageLogFormat {
         return missing;
     }
 
-    public static UsageLine csvLine(long lineNo, String raw, int[] columns) {
+    public static UsageLine csvLine(long lineNo, String raw, UsageLine.CsvColumns columns) {
         if (raw.indexOf('\uFFFD') >= 0) {
-            return new UsageLine(lineNo, raw, null, "bad_encoding");
+            return UsageLine.malformed(lineNo, raw, "bad_encoding");
         }
-        String[] fields = new String[UsageLine.COLUMNS.length];
         if (raw.indexOf('"') < 0) {
-            // Fast path: no quoting, so fields are just the text between commas.
-            int column = 0;
+            // Fast path: no quoting, so fields are just the text between commas, up to the last column needed.
+            List<String> values = new ArrayList<>(columns.last() + 1);
             int start = 0;
-            int wanted = 0;
-            for (int c : columns) {
-                wanted = Math.max(wanted, c);
-            }
-            String[] byColumn = new String[wanted + 1];
-            while (column <= wanted) {
+            while (values.size() <= columns.last()) {
                 int comma = raw.indexOf(',', start);
-                String value = comma < 0 ? raw.substring(start) : raw.substring(start, comma);
-                byColumn[column++] = value.trim();
+                values.add(comma < 0 ? raw.substring(start) : raw.substring(start, comma));
                 if (comma < 0) {
                     break;
                 }
                 start = comma + 1;
             }
-            for (int i = 0; i < fields.length; i++) {
-                fields[i] = byColumn[columns[i]];
-            }
-            return new UsageLine(lineNo, raw, fields, null);
+            return UsageLine.of(lineNo, raw, columns.pick(values));
         }
         List<String> values = splitCsv(raw);
         if (values == null) {
-            return new UsageLine(lineNo, raw, null, "malformed_line");
+            return UsageLine.malformed(lineNo, raw, "malformed_line");
         }
-        for (int i = 0; i < fields.length; i++) {
-            fields[i] = columns[i] < values.size() ? values.get(columns[i]).trim() : null;
-        }
-        return new UsageLine(lineNo, raw, fields, null);
+        return UsageLine.of(lineNo, raw, columns.pick(values));
     }
 
-    /** RFC 4180 fields of one line; null when a quote is not closed on that line. */
+    /**
+     * RFC 4180 fields of one line; null when a quote is not closed on that line. Hand-written rather than
+     * OpenCSV's parser: a usage log is read line by line, and a quote left open must make that one line
+     * {@code malformed_line} (with its own line number), where a CSV reader would swallow the lines after it.
+     */
     static List<String> splitCsv(String line) {
         List<String> values = new ArrayList<>();
         StringBuilder current = new StringBuilder();
@@ -145,31 +132,27 @@ public final class UsageLogFormat {
 
     public static UsageLine jsonLine(long lineNo, String raw) {
         if (raw.indexOf('\uFFFD') >= 0) {
-            return new UsageLine(lineNo, raw, null, "bad_encoding");
+            return UsageLine.malformed(lineNo, raw, "bad_encoding");
         }
         JsonNode node;
         try {
             node = JSON.readTree(raw);
         } catch (JacksonException e) {
-            return new UsageLine(lineNo, raw, null, "malformed_line");
+            return UsageLine.malformed(lineNo, raw, "malformed_line");
         }
         if (node == null || !node.isObject()) {
-            return new UsageLine(lineNo, raw, null, "malformed_line");
+            return UsageLine.malformed(lineNo, raw, "malformed_line");
         }
-        String[] fields = new String[UsageLine.COLUMNS.length];
-        for (int i = 0; i < fields.length; i++) {
-            JsonNode value = node.get(UsageLine.COLUMNS[i]);
-            if (value == null || value.isNull()) {
-                fields[i] = null;
-            } else if (value.isString()) {
-                fields[i] = value.stringValue().trim();
-            } else if (value.isNumber() || value.isBoolean()) {
-                // A number keeps its written form, so 3.0 or 1e3 fails the whole-number rule.
-                fields[i] = value.toString();
-            } else {
-                fields[i] = value.toString();
-            }
+        return UsageLine.of(lineNo, raw, new UsageLine.Fields(text(node, "event_id"), text(node, "timestamp"), text(node, "user_id"),
+                text(node, "metric"), text(node, "quantity")));
+    }
+
+    /** A string trimmed; a number (or anything else) in its written form, so 3.0 or 1e3 fails the whole-number rule. */
+    private static String text(JsonNode object, String key) {
+        JsonNode value = object.get(key);
+        if (value == null || value.isNull()) {
+            return null;
         }
-        return new UsageLine(lineNo, raw, fields, null);
+        return value.isString() ? value.stringValue().trim() : value.toString();
     }
 }

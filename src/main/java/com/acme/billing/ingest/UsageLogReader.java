@@ -21,7 +21,7 @@ public class UsageLogReader implements ItemStreamReader<UsageLine> {
     private final UsageFileFormat format;
     private final ProgressFactory progressFactory;
     private BufferedReader reader;
-    private int[] columns;
+    private UsageLine.CsvColumns columns;
     private long lineNo;
     private Progress progress;
 

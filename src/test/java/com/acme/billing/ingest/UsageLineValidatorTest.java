@@ -13,7 +13,7 @@ class UsageLineValidatorTest {
 
     static final long NOW = Instant.parse("2026-11-05T00:00:00Z").toEpochMilli() * 1000;
     final UsageLineValidator validator = new UsageLineValidator(Set.of("emails_processed", "ai_responses"), NOW);
-    static final int[] COLUMNS = {0, 1, 2, 3, 4};
+    static final UsageLine.CsvColumns COLUMNS = new UsageLine.CsvColumns(0, 1, 2, 3, 4);
 
     StagedLine validate(String raw) {
         return validator.process(UsageLogFormat.csvLine(2, raw, COLUMNS));
