@@ -43,6 +43,9 @@ public final class BillingCli {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(BillingCli.class);
         TypeConverters.register(commandLine);
+        // "@file" would read a file into the arguments (and echo it in an error): an argument is what was typed.
+        // It also keeps a user id such as "@x" (valid by SPEC 2) from naming a file.
+        commandLine.setExpandAtFiles(false);
         return commandLine;
     }
 
@@ -57,13 +60,19 @@ public final class BillingCli {
         System.setProperty("http.maxConnections", "32");
 
         CommandLine commandLine = commandLine();
+        if (args.length > 0 && args[0].equals("help")) {
+            // "jobs/billing help [COMMAND]", as --help.
+            CommandLine target = args.length > 1 ? commandLine.getSubcommands().getOrDefault(args[1], commandLine) : commandLine;
+            target.usage(out, CommandLine.Help.Ansi.OFF);
+            return 0;
+        }
         ParseResult parsed;
         try {
             parsed = commandLine.parseArgs(args);
         } catch (ParameterException e) {
             Console console = new Console(out, err, Arrays.asList(args).contains("--json"));
             String name = e.getCommandLine().getCommandName();
-            int exit = console.fail(2, e.getMessage(), (Long) null);
+            int exit = console.fail(2, ParseErrors.message(e), (Long) null);
             err.println("billing: " + (name.equals("billing") ? "jobs/billing --help lists the commands"
                     : "jobs/billing " + name + " --help lists its options"));
             return exit;
@@ -84,6 +93,7 @@ public final class BillingCli {
         Console console = new Console(out, err, command.common.json);
         Map<String, Object> settings;
         try {
+            command.validate(env);
             settings = Settings.resolve(command, env);
             command.prepareHome(Path.of((String) settings.get("billing.home")));
         } catch (InputRefusedException | BadInvocationException e) {

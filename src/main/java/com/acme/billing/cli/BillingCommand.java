@@ -27,6 +27,13 @@ public abstract class BillingCommand {
         return null;
     }
 
+    /**
+     * Checks what picocli's types cannot express (a combination of options, a setting the command needs),
+     * before anything is opened: a refusal here leaves BILLING_HOME untouched.
+     */
+    void validate(Map<String, String> env) {
+    }
+
     /** Settings of this command's own (a port), added to those of {@link CommonOptions}. */
     void addSettings(Map<String, Object> settings) {
     }

@@ -106,8 +106,9 @@ final class DemoCommand extends BillingCommand {
                 finalized.total().toPlainString(), finalized.currency());
         PushStripeService.Outcome dryPush = context.bean(PushStripeService.class).dryRun(PERIOD);
         long items = dryPush.requests().stream().filter(r -> r.startsWith("POST /v1/invoiceitems")).count();
+        long customers = dryPush.requests().stream().filter(r -> r.startsWith("POST /v1/customers")).count();
         console.say("7. push-stripe --period %s --dry-run: would send %d requests (%d customers to create, %d invoice items); nothing sent:",
-                PERIOD, dryPush.requests().size(), dryPush.requests().size() - items, items);
+                PERIOD, dryPush.requests().size(), customers, items);
         dryPush.requests().stream().limit(3).forEach(r -> console.say("   %s", r));
         console.say("   ... (all of them: jobs/billing push-stripe --period %s --dry-run --json --home %s)", PERIOD, paths.home());
         Path reportDir = paths.reports().resolve(PERIOD.toString());

@@ -4,6 +4,7 @@ import com.acme.billing.ingest.IngestService;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,10 +33,14 @@ final class IngestCommand extends BillingCommand {
     }
 
     @Override
-    int run(CommandContext context) {
+    void validate(Map<String, String> env) {
         if (files.isEmpty() == !inbox) {
             throw new BadInvocationException("ingest takes FILE or DIR arguments, or --inbox (not both)");
         }
+    }
+
+    @Override
+    int run(CommandContext context) {
         Console console = context.console();
         long start = System.nanoTime();
         IngestService.Outcome outcome = context.bean(IngestService.class).ingest(files.stream().map(Path::toString).toList(), inbox);

@@ -1,6 +1,5 @@
 package com.acme.billing.cli;
 
-import com.acme.billing.stripe.StripeWebhooks;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -24,20 +23,26 @@ final class ServeCommand extends BillingCommand {
         return true;
     }
 
+    /** Without the secret no Stripe event can be verified; said before anything starts. */
     @Override
-    void addSettings(Map<String, Object> settings) {
+    void validate(Map<String, String> env) {
         if (port < 0 || port > 65535) {
             throw new BadInvocationException("--port " + port + " is not a port number (0 picks a free one)");
         }
+        String secret = env.get("STRIPE_WEBHOOK_SECRET");
+        if (secret == null || secret.isBlank()) {
+            throw new BadInvocationException("STRIPE_WEBHOOK_SECRET is not set: serve cannot verify Stripe's events");
+        }
+    }
+
+    @Override
+    void addSettings(Map<String, Object> settings) {
         settings.put("server.port", Integer.toString(port));
     }
 
     /** Runs until the process is stopped (SIGTERM, Ctrl-C): Spring closes the context, and this returns. */
     @Override
     int run(CommandContext context) throws InterruptedException {
-        if (!context.bean(StripeWebhooks.class).configured()) {
-            throw new BadInvocationException("STRIPE_WEBHOOK_SECRET is not set: serve cannot verify Stripe's events");
-        }
         int listening = ((WebServerApplicationContext) context.spring()).getWebServer().getPort();
         CountDownLatch closed = new CountDownLatch(1);
         context.spring().addApplicationListener((ApplicationListener<ContextClosedEvent>) event -> closed.countDown());

@@ -144,21 +144,24 @@ public class IngestService {
      * first: two runs staging the same file would mix their lines.
      */
     private void refuseIfUnfinished(UsageFilePreflight.Checked file) {
+        record Execution(long id, String status) {
+        }
         for (long runId : runs.unfinishedRunsWith(file.sha256())) {
-            var last = jdbc.sql("SELECT e.JOB_EXECUTION_ID, e.STATUS FROM BATCH_JOB_EXECUTION e "
+            List<Execution> last = jdbc.sql("SELECT e.JOB_EXECUTION_ID, e.STATUS FROM BATCH_JOB_EXECUTION e "
                     + "JOIN BATCH_JOB_EXECUTION_PARAMS p ON p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID "
                     + "WHERE p.PARAMETER_NAME = ? AND p.PARAMETER_VALUE = ? ORDER BY e.JOB_EXECUTION_ID DESC")
                     .params(IngestJobConfig.RUN_ID, Long.toString(runId))
-                    .query((rs, n) -> new Object[] {rs.getLong(1), rs.getString(2)})
+                    .query((rs, n) -> new Execution(rs.getLong(1), rs.getString(2)))
                     .list();
-            if (last.isEmpty() || "ABANDONED".equals(last.get(0)[1])) {
+            if (last.isEmpty() || "ABANDONED".equals(last.get(0).status())) {
                 jdbc.sql("UPDATE ingest_run_files SET status = 'abandoned' WHERE run_id = ? AND sha256 = ? AND status = 'pending'")
                         .params(runId, file.sha256()).update();
                 continue;
             }
-            throw new InputRefusedException(file.path() + ": this content is part of unfinished ingest execution " + last.get(0)[0]
-                    + " (" + last.get(0)[1] + "); run jobs/billing restart " + last.get(0)[0] + " to finish it, or abandon "
-                    + last.get(0)[0] + " first");
+            Execution unfinished = last.get(0);
+            throw new InputRefusedException(file.path() + ": this content is part of unfinished ingest execution " + unfinished.id()
+                    + " (" + unfinished.status() + "); run jobs/billing restart " + unfinished.id() + " to finish it, or abandon "
+                    + unfinished.id() + " first");
         }
     }
 

@@ -41,13 +41,17 @@ class CommandLineTest {
                 Arguments.of(List.of("ingest", "--bogus"), "Unknown option: '--bogus'"),
                 Arguments.of(List.of("restart", "abc"), "Invalid value for positional parameter at index 0 (ID): 'abc' is not a long"),
                 Arguments.of(List.of("restart"), "Missing required parameter: 'ID'"),
-                Arguments.of(List.of("import-catalog", "a.yaml", "b.yaml"), "Unmatched argument at index 2: 'b.yaml'"),
+                Arguments.of(List.of("import-catalog", "a.yaml", "b.yaml"), "Unmatched argument: 'b.yaml'"),
                 Arguments.of(List.of("serve", "--port", "99999"), "--port 99999 is not a port number"),
                 Arguments.of(List.of("serve", "--port", "http"), "'http' is not an int"),
                 Arguments.of(List.of("alerts", "--since", "yesterday"), "'yesterday' is not an ISO-8601 instant"),
                 Arguments.of(List.of("executions", "--now", "noon"), "'noon' is not an ISO-8601 instant"),
                 Arguments.of(List.of("usage", "--period", "2026-10", "--user", "../../x"), "Invalid value for option '--user': bad user id"),
-                Arguments.of(List.of("frobnicate"), "Unmatched argument at index 0: 'frobnicate'"));
+                Arguments.of(List.of("frobnicate"), "Unmatched argument: 'frobnicate'"),
+                // Checks picocli's types cannot express run before anything is opened, too.
+                Arguments.of(List.of("ingest"), "ingest takes FILE or DIR arguments, or --inbox (not both)"),
+                Arguments.of(List.of("ingest", "--inbox", "x.csv"), "ingest takes FILE or DIR arguments, or --inbox (not both)"),
+                Arguments.of(List.of("serve", "--port", "0"), "STRIPE_WEBHOOK_SECRET is not set"));
     }
 
     @ParameterizedTest
@@ -69,10 +73,33 @@ class CommandLineTest {
                 "Invalid value for option '--period': '2026-13' is not a month YYYY-MM such as 2026-10"));
     }
 
+    /** A mistyped or misplaced secret is refused without being repeated, on stderr, stdout or in --json. */
+    @ParameterizedTest
+    @MethodSource("secretsInBadInvocations")
+    void aRefusedCommandLineNeverRepeatsAValue(List<String> args) {
+        Cli.Result result = cli().run(args.toArray(String[]::new));
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err() + result.out()).contains("--db-pas").doesNotContain("s3cret");
+    }
+
+    static List<List<String>> secretsInBadInvocations() {
+        return List.of(List.of("nightly", "--db-pasword=s3cret"), List.of("--db-password", "s3cret", "nightly"),
+                List.of("executions", "--db-pasword", "s3cret", "--json"), List.of("--db-password=s3cret", "executions", "--json"));
+    }
+
     @Test
-    void ingestNeedsFilesOrTheInboxButNotBoth() {
-        assertThat(cli().run("ingest").err()).contains("ingest takes FILE or DIR arguments, or --inbox (not both)");
-        assertThat(cli().run("ingest", "--inbox", "x.csv").exit()).isEqualTo(2);
+    void anAtSignIsAnArgumentNotAFileToRead() throws IOException {
+        Path secrets = home.resolve("billing.env");
+        Files.writeString(secrets, "STRIPE_API_KEY=sk_live_s3cret\n");
+        Cli.Result result = cli().run("executions", "@" + secrets);
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err()).contains("Unmatched argument: '@" + secrets + "'").doesNotContain("s3cret");
+    }
+
+    @Test
+    void helpAsACommandShowsTheSameHelp() {
+        assertThat(cli().ok("help").out()).isEqualTo(cli().ok("--help").out());
+        assertThat(cli().ok("help", "close-period").out()).isEqualTo(cli().ok("close-period", "--help").out());
     }
 
     @Test

@@ -69,23 +69,23 @@ public class SubscriptionRepository {
         }
         sql.append(" ORDER BY user_id, effective_at, id");
         List<SubscriptionChange> current = new java.util.ArrayList<>();
-        // The user whose changes are being gathered (a holder the row callback can update).
-        UserId[] user = {null};
+        // The user whose changes are being gathered, updated by the row callback.
+        java.util.concurrent.atomic.AtomicReference<UserId> user = new java.util.concurrent.atomic.AtomicReference<>();
         jdbc.sql(sql.toString()).params(params).query(rs -> {
             String u = rs.getString(1);
-            if (user[0] == null || !user[0].value().equals(u)) {
-                if (user[0] != null) {
-                    action.accept(user[0].value(), List.copyOf(current));
+            if (user.get() == null || !user.get().value().equals(u)) {
+                if (user.get() != null) {
+                    action.accept(user.get().value(), List.copyOf(current));
                     current.clear();
                 }
-                user[0] = UserId.parse(u);
+                user.set(UserId.parse(u));
             }
-            current.add(new SubscriptionChange(user[0], instant(rs.getObject(2, OffsetDateTime.class)),
+            current.add(new SubscriptionChange(user.get(), instant(rs.getObject(2, OffsetDateTime.class)),
                     SubscriptionAction.parse(rs.getString(3)).orElseThrow(), rs.getString(4), rs.getString(5),
                     instant(rs.getObject(6, OffsetDateTime.class)), rs.getLong(7), rs.getString(8)));
         });
-        if (user[0] != null) {
-            action.accept(user[0].value(), List.copyOf(current));
+        if (user.get() != null) {
+            action.accept(user.get().value(), List.copyOf(current));
         }
     }
 
