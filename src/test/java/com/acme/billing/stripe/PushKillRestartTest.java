@@ -81,6 +81,9 @@ class PushKillRestartTest {
             java.util.Set<String> recordedAtKill = new java.util.HashSet<>(db.jdbc().queryForList(
                     "SELECT line_id FROM stripe_pushes WHERE status = 'pushed'", String.class));
             assertThat(recordedAtKill).isNotEmpty();
+            // Lines whose request had left without a recorded answer (the chunk in flight, unless the kill fell
+            // between two chunks): a restart must look these up at Stripe before creating anything.
+            long sendingAtKill = db.jdbc().queryForObject("SELECT COUNT(*) FROM stripe_pushes WHERE status = 'sending'", Long.class);
             int requestsAtKill = fake.requests().size();
 
             @SuppressWarnings("unchecked")
@@ -105,7 +108,9 @@ class PushKillRestartTest {
             // looked up first, and the ones found at Stripe were not created again.
             List<FakeStripe.Request> afterKill = fake.requests().subList(requestsAtKill, fake.requests().size());
             assertThat(afterKill).isNotEmpty().noneMatch(r -> recordedAtKill.contains(r.idempotencyKey()));
-            assertThat(afterKill).anyMatch(r -> r.method().equals("GET") && r.path().equals("/v1/invoiceitems"));
+            if (sendingAtKill > 0) {
+                assertThat(afterKill).anyMatch(r -> r.method().equals("GET") && r.path().equals("/v1/invoiceitems"));
+            }
         }
     }
 }

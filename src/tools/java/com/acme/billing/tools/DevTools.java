@@ -15,7 +15,8 @@ public final class DevTools {
               generate-usage          a reproducible usage log (sample-data/generate)
               generate-subscriptions  subscription changes for user-000001...
               fake-stripe             a local fake of Stripe's API, for tests and benchmarks
-              webhook-load            signed Stripe webhook events sent to serve""";
+              webhook-load            signed Stripe webhook events sent to serve
+              duckdb-scan             DuckDB alone reading and grouping a usage log (the ingest benchmark's yardstick)""";
 
     private DevTools() {
     }
@@ -35,6 +36,7 @@ public final class DevTools {
             case "generate-subscriptions" -> SubscriptionGenerator.main(rest, out, err);
             case "fake-stripe" -> FakeStripe.main(rest, out, err);
             case "webhook-load" -> WebhookLoad.main(rest, out, err);
+            case "duckdb-scan" -> DuckDbScan.main(rest, out, err);
             default -> {
                 err.println("unknown tool '" + args[0] + "'\n" + USAGE);
                 yield 2;
