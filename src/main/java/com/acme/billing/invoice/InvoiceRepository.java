@@ -59,16 +59,9 @@ public class InvoiceRepository {
     /**
      * Replaces the drafts of these users (original or adjustment) by the plans; finalized invoices are untouched.
      * Usage summaries are written only for original drafts: once a period is finalized its summaries show what
-     * was billed, and a later close (adjustments) leaves them as they are. A user whose stored drafts already
-     * hold exactly what the plan would write (every column but the creation time) is left alone: the nightly
-     * re-rating of open months rewrites only what changed, instead of every invoice of the book.
+     * was billed, and a later close (adjustments) leaves them as they are.
      */
-    public void replaceDrafts(String period, List<InvoicePlan> allPlans, int catalogVersion, String currency, Instant now) {
-        java.util.Set<String> unchanged = unchangedDrafts(period, allPlans, catalogVersion, currency);
-        List<InvoicePlan> plans = allPlans.stream().filter(plan -> !unchanged.contains(plan.userId())).toList();
-        if (plans.isEmpty()) {
-            return;
-        }
+    public void replaceDrafts(String period, List<InvoicePlan> plans, int catalogVersion, String currency, Instant now) {
         jdbc.batchUpdate("DELETE FROM invoice_lines WHERE invoice_id IN (SELECT invoice_id FROM invoices WHERE period = ? AND user_id = ? "
                 + "AND status = 'draft')", plans, BATCH, (ps, plan) -> {
                     ps.setString(1, period);
@@ -136,81 +129,6 @@ public class InvoiceRepository {
 
     /** A usage summary row and the user it belongs to. */
     private record UserUsage(String userId, UsageSummary usage) {
-    }
-
-    /**
-     * The users whose stored drafts (invoice rows, lines and, for original drafts, usage summaries) equal what
-     * the plan would write now. Rows are compared as text of every written column, amounts without trailing
-     * zeros, in Java's order on both sides; anything that differs, or cannot be compared, means "rewrite".
-     */
-    private java.util.Set<String> unchangedDrafts(String period, List<InvoicePlan> plans, int catalogVersion, String currency) {
-        if (plans.isEmpty()) {
-            return java.util.Set.of();
-        }
-        List<String> users = plans.stream().map(InvoicePlan::userId).distinct().toList();
-        List<Object> params = new ArrayList<>(users.size() + 1);
-        params.add(period);
-        params.addAll(users);
-        String in = placeholders(users.size());
-        Map<String, List<String>> stored = new HashMap<>();
-        Map<String, List<String>> storedUsage = new HashMap<>();
-        jdbc.query("SELECT user_id, invoice_id, kind, adjustment_no, catalog_version, currency, total, line_count FROM invoices "
-                + "WHERE period = ? AND status = 'draft' AND user_id IN (" + in + ")", rs -> {
-                    stored.computeIfAbsent(rs.getString(1), u -> new ArrayList<>()).add(row("invoice", rs.getString(2), rs.getString(3),
-                            rs.getInt(4), rs.getInt(5), rs.getString(6), rs.getBigDecimal(7), rs.getInt(8)));
-                }, params.toArray());
-        jdbc.query("SELECT i.user_id, l.line_id, l.invoice_id, l.line_type, l.line_key, l.tier, l.metric, l.description, l.quantity, "
-                + "l.unit_price, l.amount, l.currency, l.period_start, l.period_end FROM invoice_lines l "
-                + "JOIN invoices i ON i.invoice_id = l.invoice_id WHERE i.period = ? AND i.status = 'draft' AND i.user_id IN (" + in + ")", rs -> {
-                    stored.computeIfAbsent(rs.getString(1), u -> new ArrayList<>()).add(row("line", rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getBigDecimal(9),
-                            rs.getBigDecimal(10), rs.getBigDecimal(11), rs.getString(12),
-                            rs.getObject(13, OffsetDateTime.class).toInstant(), rs.getObject(14, OffsetDateTime.class).toInstant()));
-                }, params.toArray());
-        jdbc.query("SELECT user_id, metric, tier, quantity, included, overage_quantity, limit_breached FROM usage_summaries "
-                + "WHERE period = ? AND user_id IN (" + in + ")", rs -> {
-                    storedUsage.computeIfAbsent(rs.getString(1), u -> new ArrayList<>()).add(row("usage", rs.getString(2), rs.getString(3),
-                            rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getBoolean(7)));
-                }, params.toArray());
-        java.util.Set<String> unchanged = new java.util.HashSet<>();
-        for (InvoicePlan plan : plans) {
-            List<String> planned = new ArrayList<>();
-            if (!plan.lines().isEmpty()) {
-                planned.add(row("invoice", plan.invoiceId(), plan.adjustment() ? "adjustment" : "original", plan.adjustmentNo(),
-                        catalogVersion, currency, plan.total().amount(), plan.lines().size()));
-                for (InvoiceLine line : plan.lines()) {
-                    RatedLine rated = line.line();
-                    planned.add(row("line", line.lineId(), line.invoiceId(), line.type().wire(), line.key().stored(), rated.tier(),
-                            rated.metric(), rated.description(), line.quantity(), rated.unitPrice(), line.amount(), currency,
-                            rated.start(), rated.end()));
-                }
-            }
-            boolean same = sameRows(planned, stored.getOrDefault(plan.userId(), List.of()));
-            if (same && !plan.adjustment()) {
-                List<String> plannedUsage = plan.usage().stream().map(u -> row("usage", u.metric(), u.tier(), u.quantity(), u.included(),
-                        u.overageQuantity(), u.limitBreached())).toList();
-                same = sameRows(plannedUsage, storedUsage.getOrDefault(plan.userId(), List.of()));
-            }
-            if (same) {
-                unchanged.add(plan.userId());
-            }
-        }
-        return unchanged;
-    }
-
-    private static boolean sameRows(List<String> a, List<String> b) {
-        return a.size() == b.size() && a.stream().sorted().toList().equals(b.stream().sorted().toList());
-    }
-
-    /** One row as text: amounts without trailing zeros (NUMERIC(19,6) pads them), instants in UTC, null marked. */
-    private static String row(Object... values) {
-        StringBuilder text = new StringBuilder();
-        for (Object value : values) {
-            Object v = value instanceof OffsetDateTime t ? t.toInstant() : value;
-            text.append(v == null ? "\u0000null" : v instanceof BigDecimal d ? d.stripTrailingZeros().toPlainString() : v.toString())
-                    .append('\u0001');
-        }
-        return text.toString();
     }
 
     /**
