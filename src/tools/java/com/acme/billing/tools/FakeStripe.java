@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A local stand-in for Stripe's API over real HTTP on 127.0.0.1, for the tests and the push
@@ -461,22 +462,11 @@ public final class FakeStripe implements AutoCloseable {
         return "{\"error\":{\"type\":" + quote(type) + (code == null ? "" : ",\"code\":" + quote(code)) + ",\"message\":" + quote(message) + "}}";
     }
 
-    /** A JSON string (or null). The fake is a dev tool with no dependency beyond the JDK, so it escapes by itself. */
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** A JSON string (or null), escaped by Jackson, which the tools' class path (target/tools.classpath) carries. */
     static String quote(String text) {
-        if (text == null) {
-            return "null";
-        }
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.append('"').toString();
+        return JSON.writeValueAsString(text);
     }
 
     private static void pause(long millis) {
