@@ -70,19 +70,18 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             DuckDBConnection c = connection();
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
-                for (String drop : EventClassification.DROP) {
-                    st.execute(drop);
-                }
-                st.execute("CREATE TEMP TABLE staged (line BIGINT, event_id VARCHAR, ts_us BIGINT, month INTEGER, user_id VARCHAR, "
-                        + "metric VARCHAR, quantity BIGINT)");
+                dropWorkingTables(st);
                 if (Files.size(stagedEvents) > 0) {
-                    st.execute("INSERT INTO staged SELECT * FROM read_csv('" + stagedEvents.toAbsolutePath().toString().replace("'", "''")
+                    st.execute("CREATE TEMP VIEW staged AS SELECT * FROM read_csv('" + stagedEvents.toAbsolutePath().toString().replace("'", "''")
                             + "', header = false, auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
                             + "columns = {'line': 'BIGINT', 'event_id': 'VARCHAR', 'ts_us': 'BIGINT', 'month': 'INTEGER', "
                             + "'user_id': 'VARCHAR', 'metric': 'VARCHAR', 'quantity': 'BIGINT'})");
+                } else {
+                    st.execute("CREATE TEMP VIEW staged AS SELECT * FROM (VALUES (0::BIGINT, ''::VARCHAR, 0::BIGINT, 0::INTEGER, "
+                            + "''::VARCHAR, ''::VARCHAR, 0::BIGINT)) t(line, event_id, ts_us, month, user_id, metric, quantity) WHERE false");
                 }
-                long staged = single(st, "SELECT COUNT(*) FROM staged");
-                StoreResult result = EventClassification.classifyAndInsert(st, fileId, staged, "");
+                StoreResult result = EventClassification.classifyAndInsert(st, fileId, "");
+                dropWorkingTables(st);
                 c.commit();
                 return result;
             } catch (SQLException | IOException | RuntimeException e) {
@@ -94,6 +93,13 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
         } catch (SQLException | IOException e) {
             throw new EventStoreException("storing file " + fileId + " from " + stagedEvents, e);
         }
+    }
+
+    private static void dropWorkingTables(Statement st) throws SQLException {
+        for (String drop : EventClassification.DROP) {
+            st.execute(drop);
+        }
+        st.execute("DROP VIEW IF EXISTS staged");
     }
 
     @Override

@@ -41,9 +41,7 @@ public class PostgresEventStore implements EventStore {
         }
         Connection connection = DataSourceUtils.getConnection(dataSource);
         try (Statement st = connection.createStatement()) {
-            for (String drop : EventClassification.DROP) {
-                st.execute(drop);
-            }
+            dropWorkingTables(st);
             st.execute("CREATE TEMP TABLE staged (line BIGINT, event_id VARCHAR(128) COLLATE \"C\", ts_us BIGINT, month INTEGER, "
                     + "user_id VARCHAR(64) COLLATE \"C\", metric VARCHAR(64) COLLATE \"C\", quantity BIGINT)");
             long staged;
@@ -78,17 +76,27 @@ public class PostgresEventStore implements EventStore {
             long inserted = st.executeUpdate("INSERT INTO usage_events (event_id, ts_us, month, user_id, metric, quantity, file_id, line) "
                     + "SELECT event_id, ts_us, month, user_id, metric, quantity, " + fileId + ", line FROM staged ORDER BY event_id");
             connection.releaseSavepoint(savepoint);
-            for (String drop : EventClassification.DROP) {
-                st.execute(drop);
-            }
+            dropWorkingTables(st);
             return new StoreResult(staged, inserted, 0, List.of());
         } catch (SQLException e) {
             if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                 throw e;
             }
             connection.rollback(savepoint);
-            return EventClassification.classifyAndInsert(st, fileId, staged, " ORDER BY event_id");
+            StoreResult result = EventClassification.classifyAndInsert(st, fileId, " ORDER BY event_id");
+            if (result.staged() != staged) {
+                throw new IllegalStateException("copied " + staged + " staged events but classified " + result.staged() + "; nothing stored");
+            }
+            dropWorkingTables(st);
+            return result;
         }
+    }
+
+    private static void dropWorkingTables(Statement st) throws SQLException {
+        for (String drop : EventClassification.DROP) {
+            st.execute(drop);
+        }
+        st.execute("DROP TABLE IF EXISTS staged");
     }
 
     private static final String UNIQUE_VIOLATION = "23505";
