@@ -15,6 +15,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -79,24 +84,42 @@ public final class UsageFilePreflight {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         LineCounter counter = new LineCounter();
         long contentBytes = 0;
+        // Hashing (while reading) and counting lines take about as long each (0.8 s and 1 s for 835 MB
+        // here): the counting runs on a second thread over the buffer just read, while this one reads
+        // and hashes the next into the other buffer.
+        ExecutorService counting = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "preflight-line-count");
+            thread.setDaemon(true);
+            return thread;
+        });
         try (InputStream raw = new DigestInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), sha)) {
             InputStream content = format.gzip() ? new GZIPInputStream(raw, 1 << 16) : raw;
-            byte[] buffer = new byte[1 << 16];
+            byte[][] buffers = {new byte[1 << 20], new byte[1 << 20]};
+            Future<?> counted = CompletableFuture.completedFuture(null);
+            int current = 0;
             int n;
-            while ((n = content.read(buffer)) > 0) {
+            while ((n = content.readNBytes(buffers[current], 0, buffers[current].length)) > 0) {
+                byte[] buffer = buffers[current];
                 if (head.size() < HEAD_BYTES) {
                     head.write(buffer, 0, Math.min(n, HEAD_BYTES - head.size()));
                 }
-                counter.add(buffer, n);
                 contentBytes += n;
+                awaitCount(counted);
+                int length = n;
+                counted = counting.submit(() -> counter.add(buffer, length));
+                current = 1 - current;
             }
-            while (raw.read(buffer) > 0) {
+            awaitCount(counted);
+            byte[] rest = new byte[1 << 16];
+            while (raw.read(rest) > 0) {
                 // Whatever follows the gzip data still belongs to the file's identity.
             }
         } catch (EOFException | ZipException e) {
             throw new InputRefusedException(file + ": truncated or corrupt gzip (" + e.getMessage() + "); nothing ingested");
         } catch (IOException e) {
             throw new InputRefusedException(file + ": cannot read: " + e.getMessage());
+        } finally {
+            counting.shutdownNow();
         }
         long size;
         try {
@@ -134,6 +157,17 @@ public final class UsageFilePreflight {
         long dataLines = counter.nonBlank - (format.jsonLines() ? 0 : 1);
         return new Checked(file.toAbsolutePath().normalize(), file.getFileName().toString(), format,
                 HexFormat.of().formatHex(sha.digest()), size, counter.lines, dataLines);
+    }
+
+    private static void awaitCount(Future<?> counted) {
+        try {
+            counted.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while counting lines", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("counting lines: " + e.getCause(), e.getCause());
+        }
     }
 
     /**
