@@ -15,6 +15,7 @@ import net.sf.jasperreports.engine.JasperReport;
 import net.sf.jasperreports.engine.data.JRMapCollectionDataSource;
 import net.sf.jasperreports.export.SimpleExporterInput;
 import net.sf.jasperreports.export.SimpleOutputStreamExporterOutput;
+import net.sf.jasperreports.pdf.SimplePdfReportConfiguration;
 import net.sf.jasperreports.pdf.JRPdfExporter;
 
 /**
@@ -23,6 +24,17 @@ import net.sf.jasperreports.pdf.JRPdfExporter;
  * templates are shared, each fill has its own state.
  */
 public final class PdfRenderer {
+
+    /**
+     * The chart's labels are written as PDF text in the embedded font instead of as glyph outlines
+     * (JasperReports' default turns every character of a chart into a path): a third of the export
+     * time went into those outlines, and the text stays selectable.
+     */
+    private static final SimplePdfReportConfiguration TEXT_AS_TEXT = new SimplePdfReportConfiguration();
+
+    static {
+        TEXT_AS_TEXT.setForceSvgShapes(false);
+    }
 
     private PdfRenderer() {
     }
@@ -35,6 +47,7 @@ public final class PdfRenderer {
                 JRPdfExporter exporter = new JRPdfExporter();
                 exporter.setExporterInput(new SimpleExporterInput(print));
                 exporter.setExporterOutput(new SimpleOutputStreamExporterOutput(out));
+                exporter.setConfiguration(TEXT_AS_TEXT);
                 exporter.exportReport();
             }
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
