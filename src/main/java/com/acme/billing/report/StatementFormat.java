@@ -13,8 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Turns a {@link Statement} into the parameters and rows of {@code statement.jrxml}. Every number is
@@ -61,27 +59,6 @@ public final class StatementFormat {
             rows.add(row("usage", usage.metric(), usage.tier(), String.format(Locale.ROOT, "%,d", usage.quantity()),
                     String.format(Locale.ROOT, "%,d", usage.included()),
                     String.format(Locale.ROOT, "%,d", usage.overage()) + (usage.breached() ? " LIMIT" : "")));
-        }
-        return rows;
-    }
-
-    /** A day of the month of one metric: where the chart adds up that day's usage. */
-    private record MetricDay(String metric, int day) {
-    }
-
-    /** Chart rows: one per metric and day of the month, days without usage included as zero. */
-    public static List<Map<String, ?>> daily(Statement s, int daysInMonth) {
-        Set<String> metrics = new TreeSet<>();
-        Map<MetricDay, Long> quantities = new HashMap<>();
-        for (Statement.Daily d : s.daily()) {
-            metrics.add(d.metric());
-            quantities.merge(new MetricDay(d.metric(), d.day()), d.quantity(), Long::sum);
-        }
-        List<Map<String, ?>> rows = new ArrayList<>();
-        for (String metric : metrics) {
-            for (int day = 1; day <= daysInMonth; day++) {
-                rows.add(Map.of("metric", metric, "day", String.valueOf(day), "quantity", quantities.getOrDefault(new MetricDay(metric, day), 0L)));
-            }
         }
         return rows;
     }

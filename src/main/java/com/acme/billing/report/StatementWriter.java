@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import net.sf.jasperreports.engine.JasperReport;
-import net.sf.jasperreports.engine.data.JRMapCollectionDataSource;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 
@@ -93,7 +92,7 @@ public class StatementWriter implements ItemWriter<String> {
     private Future<Void> render(Statement statement) {
         return workers.submit(() -> {
             Map<String, Object> parameters = StatementFormat.parameters(statement, seller);
-            parameters.put("DAILY", new JRMapCollectionDataSource(StatementFormat.daily(statement, daysInMonth)));
+            parameters.put("USAGE_CHART", UsageByDayChart.of(statement, daysInMonth));
             PdfRenderer.render(template, parameters, StatementFormat.rows(statement), pdfOf(invoicesDir, statement.invoiceId()));
             progress.at(done.incrementAndGet());
             return null;

@@ -93,6 +93,10 @@ class ReportsTest {
         }
         // alice: 29.00 + 4.00 + 62.50; the usage table shows her leads over the 200 included.
         assertThat(text(dir.resolve("invoices/INV-2026-10-alice.pdf"))).contains("Total USD 95.50").contains("leads_created starter 350 200 150");
+        // Her usage chart: its labels are text in the page (the axis from 0, every day of October, a legend entry per metric).
+        String chart = text(dir.resolve("invoices/INV-2026-10-alice.pdf")).replaceFirst("(?s).*Usage by day ", "");
+        assertThat(chart).startsWith("0 ").contains(" 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 ")
+                .contains("leads_created");
 
         // revenue-summary.csv: per tier and line type, then the total and MRR (end of October: alice starter 29, bob starter 29,
         // carol pro 99 since her trial ended; end of September: alice 29 + bob business 299).

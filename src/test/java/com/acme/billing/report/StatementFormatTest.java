@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StatementFormatTest {
@@ -15,10 +14,22 @@ class StatementFormatTest {
         Statement s = statement("USD", List.of(new Statement.Daily("leads_created", 2, 5), new Statement.Daily("ai_responses", 3, 7),
                 new Statement.Daily("ai_responses", 3, 1), new Statement.Daily("ai_responses", 1, 4)));
 
-        List<Map<String, ?>> rows = StatementFormat.daily(s, 3);
+        UsageByDayChart chart = UsageByDayChart.of(s, 3);
 
-        assertThat(rows).extracting(r -> r.get("metric") + "/" + r.get("day") + "=" + r.get("quantity")).containsExactly(
-                "ai_responses/1=4", "ai_responses/2=0", "ai_responses/3=8", "leads_created/1=0", "leads_created/2=5", "leads_created/3=0");
+        assertThat(chart.series()).containsExactly(new UsageByDayChart.Series("ai_responses", List.of(4L, 0L, 8L)),
+                new UsageByDayChart.Series("leads_created", List.of(0L, 5L, 0L)));
+    }
+
+    @Test
+    void theChartsAxisStepsAreOneTwoTwoAndAHalfOrFiveTimesAPowerOfTen() {
+        assertThat(UsageByDayChart.step(1)).isEqualTo(1);
+        assertThat(UsageByDayChart.step(8)).isEqualTo(1);
+        assertThat(UsageByDayChart.step(9)).isEqualTo(2);
+        assertThat(UsageByDayChart.step(17)).isEqualTo(5);
+        assertThat(UsageByDayChart.step(81)).isEqualTo(20);
+        assertThat(UsageByDayChart.step(190)).isEqualTo(25);
+        assertThat(UsageByDayChart.step(225)).isEqualTo(50);
+        assertThat(UsageByDayChart.step(1_000_000)).isEqualTo(200_000);
     }
 
     @Test
