@@ -1,5 +1,6 @@
 package com.acme.billing.cli;
 
+import com.acme.billing.access.Role;
 import com.acme.billing.period.BillingPeriod;
 import com.acme.billing.user.UserId;
 import java.time.Instant;
@@ -18,6 +19,7 @@ final class TypeConverters {
         commandLine.registerConverter(BillingPeriod.class, new PeriodConverter());
         commandLine.registerConverter(Instant.class, new InstantConverter());
         commandLine.registerConverter(UserId.class, new UserIdConverter());
+        commandLine.registerConverter(Role.class, new RoleConverter());
     }
 
     static final class PeriodConverter implements ITypeConverter<BillingPeriod> {
@@ -51,6 +53,13 @@ final class TypeConverters {
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
+        }
+    }
+
+    static final class RoleConverter implements ITypeConverter<Role> {
+        @Override
+        public Role convert(String value) {
+            return Role.of(value).orElseThrow(() -> new TypeConversionException("not a role; the roles are " + Role.names()));
         }
     }
 }

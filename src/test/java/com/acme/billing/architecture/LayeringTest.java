@@ -21,7 +21,7 @@ class LayeringTest {
     /** Capabilities built on the domain and the plumbing. */
     static final String[] CAPABILITIES = {"com.acme.billing.ingest..", "com.acme.billing.invoice..", "com.acme.billing.stripe..",
             "com.acme.billing.report..", "com.acme.billing.nightly..", "com.acme.billing.ops..", "com.acme.billing.eventstore..",
-            "com.acme.billing.catalog.store..", "com.acme.billing.subscription.store.."};
+            "com.acme.billing.catalog.store..", "com.acme.billing.subscription.store..", "com.acme.billing.access.."};
 
     static JavaClasses production;
 
