@@ -38,6 +38,17 @@ final class ApiKeyCommand {
         record Result(long id, String key, String role, String userId, String name) {
         }
 
+        /** Said before anything is opened; ApiKeys checks the same again for every other caller. */
+        @Override
+        void validate(java.util.Map<String, String> env) {
+            if (role == Role.CUSTOMER && user == null) {
+                throw new BadInvocationException("a customer key is bound to one user: give --user ID");
+            }
+            if (role != Role.CUSTOMER && user != null) {
+                throw new BadInvocationException("--user binds customer keys only; a " + role.id() + " key acts for every user");
+            }
+        }
+
         @Override
         int run(CommandContext context) {
             ApiKeys.Created created = context.bean(ApiKeys.class).create(role, user, name, context.bean(Clock.class).instant());

@@ -143,8 +143,13 @@ public final class UsageLogFormat {
         if (node == null || !node.isObject()) {
             return UsageLine.malformed(lineNo, raw, "malformed_line");
         }
-        return UsageLine.of(lineNo, raw, new UsageLine.Fields(text(node, "event_id"), text(node, "timestamp"), text(node, "user_id"),
-                text(node, "metric"), text(node, "quantity")));
+        return UsageLine.of(lineNo, raw, fields(node));
+    }
+
+    /** The five fields of one JSON event, by the rule of the JSON Lines logs (also the rule of the online API). */
+    public static UsageLine.Fields fields(JsonNode object) {
+        return new UsageLine.Fields(text(object, "event_id"), text(object, "timestamp"), text(object, "user_id"), text(object, "metric"),
+                text(object, "quantity"));
     }
 
     /** A string trimmed; a number (or anything else) in its written form, so 3.0 or 1e3 fails the whole-number rule. */

@@ -85,6 +85,19 @@ public final class Served implements AutoCloseable {
         return post(payload, signature(secret, payload, System.currentTimeMillis() / 1000));
     }
 
+    /** A request to the API with {@code Authorization: Bearer key} (null: none) and a JSON body (null: none). */
+    public HttpResponse<String> api(String method, String path, String key, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();

@@ -1,0 +1,149 @@
+package com.acme.billing.tracking;
+
+import com.acme.billing.catalog.store.CatalogRepository;
+import com.acme.billing.ingest.StagedLine;
+import com.acme.billing.ingest.UsageLine;
+import com.acme.billing.ingest.UsageLineValidator;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The seed's {@code UsageTracker}, online half: validates tracked events by the rules of SPEC 2 (the
+ * same validator as the usage logs), dedupes them by {@code event_id} against every event tracked
+ * before and within the batch, and commits the new ones before answering. A batch is taken whole or
+ * not at all.
+ */
+@Service
+public class UsageTracker {
+
+    /** One event as received; fields as written (null where absent), {@code index} its place in the batch. */
+    public record Received(int index, UsageLine.Fields fields) {
+    }
+
+    /** An event of the batch that is refused, with the reason of SPEC 2 or {@code conflicting_duplicate}. */
+    public record Refusal(int index, String reason) {
+    }
+
+    /** {@code refusals} empty: stored; otherwise nothing was stored. */
+    public record Outcome(long accepted, long duplicates, List<Refusal> refusals) {
+        public boolean conflict() {
+            return !refusals.isEmpty() && refusals.stream().allMatch(r -> r.reason().equals(CONFLICTING));
+        }
+    }
+
+    static final String CONFLICTING = "conflicting_duplicate";
+
+    private final CatalogRepository catalogs;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    public UsageTracker(CatalogRepository catalogs, JdbcTemplate jdbc, TransactionTemplate tx, Clock clock) {
+        this.catalogs = catalogs;
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /**
+     * Synchronized: one serve process is the writer of {@code tracked_events}, and deciding "new" and
+     * inserting must not interleave with another batch holding the same id.
+     */
+    public synchronized Outcome track(List<Received> batch) {
+        Instant now = clock.instant();
+        List<StagedLine.Event> events = new ArrayList<>();
+        List<Refusal> refusals = validate(batch, now, events);
+        if (!refusals.isEmpty()) {
+            return new Outcome(0, 0, refusals);
+        }
+        return tx.execute(status -> store(events, now));
+    }
+
+    /** The events that break a rule of SPEC 2, with the first rule each breaks; nothing is stored. */
+    public List<Refusal> refusals(List<Received> batch) {
+        return validate(batch, clock.instant(), new ArrayList<>());
+    }
+
+    private List<Refusal> validate(List<Received> batch, Instant now, List<StagedLine.Event> valid) {
+        var catalog = catalogs.latest().orElseThrow(() -> new IllegalStateException("no catalog imported"));
+        UsageLineValidator validator = new UsageLineValidator(new HashSet<>(catalog.catalog().metrics()), now.toEpochMilli() * 1000);
+        List<Refusal> refusals = new ArrayList<>();
+        for (Received received : batch) {
+            StagedLine line = validator.process(new UsageLine(received.index(), null, received.fields(), null));
+            if (line instanceof StagedLine.Event event) {
+                valid.add(event);
+            } else {
+                refusals.add(new Refusal(received.index(), ((StagedLine.Reject) line).reason()));
+            }
+        }
+        return refusals;
+    }
+
+    private Outcome store(List<StagedLine.Event> events, Instant now) {
+        Map<String, StagedLine.Event> known = known(events.stream().map(StagedLine.Event::eventId).distinct().toList());
+        List<StagedLine.Event> fresh = new ArrayList<>();
+        List<Refusal> conflicts = new ArrayList<>();
+        long duplicates = 0;
+        for (StagedLine.Event event : events) {
+            StagedLine.Event before = known.get(event.eventId());
+            if (before == null) {
+                known.put(event.eventId(), event);
+                fresh.add(event);
+            } else if (sameContent(before, event)) {
+                duplicates++;
+            } else {
+                conflicts.add(new Refusal((int) event.line(), CONFLICTING));
+            }
+        }
+        if (!conflicts.isEmpty()) {
+            return new Outcome(0, 0, conflicts);
+        }
+        OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+        jdbc.batchUpdate("INSERT INTO tracked_events (event_id, ts_us, yyyymm, user_id, metric, quantity, tracked_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                fresh, fresh.size(), (ps, e) -> {
+                    ps.setString(1, e.eventId());
+                    ps.setLong(2, e.tsMicros());
+                    ps.setInt(3, e.month());
+                    ps.setString(4, e.userId());
+                    ps.setString(5, e.metric());
+                    ps.setLong(6, e.quantity());
+                    ps.setObject(7, at);
+                });
+        return new Outcome(fresh.size(), duplicates, List.of());
+    }
+
+    static boolean sameContent(StagedLine.Event a, StagedLine.Event b) {
+        return a.tsMicros() == b.tsMicros() && a.userId().equals(b.userId()) && a.metric().equals(b.metric()) && a.quantity() == b.quantity();
+    }
+
+    /** Tracked events with these ids, by id. */
+    private Map<String, StagedLine.Event> known(List<String> ids) {
+        Map<String, StagedLine.Event> known = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += 500) {
+            List<String> slice = ids.subList(from, Math.min(ids.size(), from + 500));
+            String marks = String.join(",", java.util.Collections.nCopies(slice.size(), "?"));
+            jdbc.query("SELECT event_id, ts_us, yyyymm, user_id, metric, quantity FROM tracked_events WHERE event_id IN (" + marks + ")",
+                    rs -> {
+                        known.put(rs.getString(1), new StagedLine.Event(0, rs.getString(1), rs.getLong(2), rs.getInt(3), rs.getString(4),
+                                rs.getString(5), rs.getLong(6)));
+                    }, slice.toArray());
+        }
+        return known;
+    }
+
+    /** Events tracked so far (for tests and the operators). */
+    public long trackedCount() {
+        return Objects.requireNonNull(jdbc.queryForObject("SELECT COUNT(*) FROM tracked_events", Long.class));
+    }
+}

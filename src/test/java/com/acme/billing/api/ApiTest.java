@@ -1,0 +1,188 @@
+package com.acme.billing.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.acme.billing.support.Cli;
+import com.acme.billing.support.Served;
+import com.acme.billing.support.TestDatabase;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** serve's /api over real HTTP, in its own JVM, on H2 and on PostgreSQL: keys, roles, tracking, limits. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Kind.class)
+class ApiTest {
+
+    static final String NOW = "2026-10-20T12:00:00Z";
+
+    @TempDir
+    Path tmp;
+
+    @Parameter
+    TestDatabase.Kind kind;
+
+    TestDatabase db;
+    Cli cli;
+    Served served;
+    final Map<String, String> keys = new LinkedHashMap<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = TestDatabase.create(kind, tmp.resolve("home"));
+        cli = db.cli().with("BILLING_NOW", NOW);
+        cli.ok("import-catalog", "sample-data/catalog.yaml");
+        Files.writeString(tmp.resolve("subs.csv"), """
+                user_id,effective_at,action,tier,stripe_customer_id
+                alice,2026-09-01T00:00:00Z,subscribe,starter,
+                bob,2026-09-01T00:00:00Z,subscribe,free,
+                """);
+        cli.ok("import-subscriptions", tmp.resolve("subs.csv").toString());
+        for (String role : List.of("admin", "service", "finance", "operator")) {
+            keys.put(role, (String) cli.ok("api-key", "create", "--role", role, "--json").json().get("key"));
+        }
+        keys.put("customer", (String) cli.ok("api-key", "create", "--role", "customer", "--user", "alice", "--json").json().get("key"));
+        served = Served.start(db, Map.of("BILLING_NOW", NOW));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (served != null) {
+            served.close();
+        }
+        db.close();
+    }
+
+    private static String event(String id, String user, String metric, long quantity) {
+        return "{\"event_id\":\"" + id + "\",\"user_id\":\"" + user + "\",\"metric\":\"" + metric + "\",\"quantity\":" + quantity
+                + ",\"timestamp\":\"2026-10-20T11:00:00Z\"}";
+    }
+
+    private long tracked() {
+        return db.jdbc().queryForObject("SELECT COUNT(*) FROM tracked_events", Long.class);
+    }
+
+    /** SPEC 8's role table, endpoint by endpoint: 403 where the role may not, the endpoint's own answer where it may. */
+    @Test
+    void everyRoleReachesExactlyItsEndpoints() throws Exception {
+        record Call(String method, String path, String body) {
+        }
+        List<Call> calls = List.of(new Call("POST", "/api/usage/track", "{\"events\":[]}"),
+                new Call("GET", "/api/usage/limits?user_id=alice", null),
+                new Call("GET", "/api/features/available?user_id=alice", null));
+        // What each role gets: 400 is the tracking endpoint refusing the empty batch, i.e. the role passed.
+        Map<String, List<Integer>> expected = Map.of(
+                "admin", List.of(400, 200, 200),
+                "service", List.of(400, 200, 200),
+                "finance", List.of(403, 403, 403),
+                "operator", List.of(403, 200, 200),
+                "customer", List.of(403, 200, 200));
+        for (var role : expected.entrySet()) {
+            List<Integer> got = new ArrayList<>();
+            for (Call call : calls) {
+                got.add(served.api(call.method(), call.path(), keys.get(role.getKey()), call.body()).statusCode());
+            }
+            assertThat(got).as(role.getKey()).isEqualTo(role.getValue());
+        }
+        HttpResponse<String> noKey = served.api("GET", "/api/usage/limits?user_id=alice", null, null);
+        assertThat(noKey.statusCode()).isEqualTo(401);
+        assertThat(noKey.body()).startsWith("{\"error\":\"unauthorized\"");
+        assertThat(served.api("GET", "/api/usage/limits?user_id=alice", "bk_" + "x".repeat(43), null).statusCode()).isEqualTo(401);
+
+        HttpResponse<String> otherUser = served.api("GET", "/api/usage/limits?user_id=bob", keys.get("customer"), null);
+        assertThat(otherUser.statusCode()).isEqualTo(403);
+        assertThat(otherUser.body()).isEqualTo("{\"error\":\"forbidden\",\"details\":[\"this customer key acts for user alice only\"]}");
+
+        // A key revoked by the command line is refused (it was never used, so no answer about it is cached).
+        String spare = (String) cli.ok("api-key", "create", "--role", "service", "--json").json().get("key");
+        long spareId = db.jdbc().queryForObject("SELECT MAX(key_id) FROM api_keys", Long.class);
+        cli.ok("api-key", "revoke", Long.toString(spareId));
+        assertThat(served.api("GET", "/api/usage/limits?user_id=alice", spare, null).statusCode()).isEqualTo(401);
+
+        // Started without STRIPE_WEBHOOK_SECRET: the API works, the webhook says it cannot verify anything.
+        assertThat(served.post("{}", null).statusCode()).isEqualTo(503);
+
+        HttpResponse<String> unknownPath = served.api("GET", "/api/nothing", keys.get("admin"), null);
+        assertThat(unknownPath.statusCode()).isEqualTo(404);
+        assertThat(unknownPath.body()).isEqualTo("{\"error\":\"not_found\",\"details\":[\"/api/nothing\"]}");
+    }
+
+    @Test
+    void trackedEventsAreCommittedBeforeTheAnswerAndDedupedByEventId() throws Exception {
+        String service = keys.get("service");
+        HttpResponse<String> one = served.api("POST", "/api/usage/track", service, event("e1", "alice", "ai_responses", 3));
+        assertThat(one.statusCode()).isEqualTo(202);
+        assertThat(one.body()).isEqualTo("{\"accepted\":1,\"duplicates\":0}");
+        assertThat(db.jdbc().queryForMap("SELECT event_id, ts_us, yyyymm, user_id, metric, quantity FROM tracked_events"))
+                .extractingByKeys("EVENT_ID", "TS_US", "YYYYMM", "USER_ID", "METRIC", "QUANTITY")
+                .containsExactly("e1", 1792494000000000L, 202610, "alice", "ai_responses", 3L);
+
+        // A batch: a repeat of e1 (same content, a duplicate), a new event, and the new one again in the batch.
+        HttpResponse<String> batch = served.api("POST", "/api/usage/track", service, "{\"events\":[" + event("e1", "alice", "ai_responses", 3)
+                + "," + event("e2", "bob", "leads_created", 7) + "," + event("e2", "bob", "leads_created", 7) + "]}");
+        assertThat(batch.statusCode()).isEqualTo(202);
+        assertThat(batch.body()).isEqualTo("{\"accepted\":1,\"duplicates\":2}");
+        assertThat(tracked()).isEqualTo(2);
+
+        // The same id with other content: 409, and nothing of the batch is stored.
+        HttpResponse<String> conflict = served.api("POST", "/api/usage/track", service, "{\"events\":[" + event("e3", "alice", "ai_responses", 1)
+                + "," + event("e1", "alice", "ai_responses", 4) + "]}");
+        assertThat(conflict.statusCode()).isEqualTo(409);
+        assertThat(conflict.body()).isEqualTo("{\"error\":\"conflicting_duplicate\",\"details\":[{\"index\":1,\"reason\":\"conflicting_duplicate\"}]}");
+        assertThat(tracked()).isEqualTo(2);
+
+        // Bad events: every one named with its first problem, none stored.
+        HttpResponse<String> bad = served.api("POST", "/api/usage/track", service, "{\"events\":[" + event("e4", "al ice", "ai_responses", 1)
+                + "," + event("e5", "alice", "ai_responses", 1) + "," + event("e6", "alice", "tweets", 1)
+                + ",{\"event_id\":\"e7\",\"user_id\":\"alice\",\"metric\":\"ai_responses\",\"quantity\":1,\"colour\":\"red\"}"
+                + ",{\"event_id\":\"e8\",\"user_id\":\"alice\",\"metric\":\"ai_responses\",\"quantity\":1.5}]}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).isEqualTo("{\"error\":\"invalid_events\",\"details\":[{\"index\":0,\"reason\":\"bad_user_id\"},"
+                + "{\"index\":2,\"reason\":\"unknown_metric\"},{\"index\":3,\"reason\":\"unknown field 'colour'\"},"
+                + "{\"index\":4,\"reason\":\"bad_quantity\"}]}");
+        assertThat(tracked()).isEqualTo(2);
+
+        HttpResponse<String> malformed = served.api("POST", "/api/usage/track", service, "{\"event_id\":");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.body()).isEqualTo("{\"error\":\"bad_request\",\"details\":[\"the body is not valid JSON\"]}");
+
+        StringBuilder many = new StringBuilder("{\"events\":[");
+        for (int i = 0; i < 1001; i++) {
+            many.append(i == 0 ? "" : ",").append(event("m" + i, "alice", "ai_responses", 1));
+        }
+        HttpResponse<String> tooMany = served.api("POST", "/api/usage/track", service, many.append("]}").toString());
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(tooMany.body()).contains("events: at most 1000 events, got 1001");
+
+        HttpResponse<String> huge = served.api("POST", "/api/usage/track", service, "{\"events\":[" + " ".repeat(1 << 20) + "]}");
+        assertThat(huge.statusCode()).isEqualTo(413);
+        assertThat(huge.body()).isEqualTo("{\"error\":\"payload_too_large\",\"details\":[\"the body is over 1 MiB (1,048,576 bytes)\"]}");
+        assertThat(tracked()).isEqualTo(2);
+    }
+
+    @Test
+    void limitsAndFeaturesComeFromTheUsersTierInTheCatalog() throws Exception {
+        HttpResponse<String> limits = served.api("GET", "/api/usage/limits", keys.get("customer"), null);
+        assertThat(limits.statusCode()).isEqualTo(200);
+        assertThat(limits.body()).isEqualTo("{\"user_id\":\"alice\",\"tier\":\"starter\",\"limits\":{"
+                + "\"emails_processed\":{\"limit\":5000,\"hard\":false,\"overage\":\"at 0.004 each\"},"
+                + "\"ai_responses\":{\"limit\":500,\"hard\":false,\"overage\":\"packages of 100 at 2.5\"},"
+                + "\"leads_created\":{\"limit\":200,\"hard\":false,\"overage\":\"graduated\"}}}");
+        HttpResponse<String> free = served.api("GET", "/api/features/available?user_id=bob", keys.get("service"), null);
+        assertThat(free.body()).isEqualTo("{\"tier\":\"free\",\"features\":[{\"name\":\"inbox_triage\",\"enabled\":true,\"metric\":null,\"usage_limit\":null}]}");
+        assertThat(served.api("GET", "/api/usage/limits?user_id=nobody", keys.get("service"), null).statusCode()).isEqualTo(404);
+        assertThat(served.api("GET", "/api/features/available?tier=gold", keys.get("service"), null).body())
+                .isEqualTo("{\"error\":\"bad_request\",\"details\":[\"tier: no tier 'gold' in the catalog\"]}");
+    }
+}
