@@ -4,6 +4,8 @@ import com.acme.billing.catalog.Tier;
 import com.acme.billing.catalog.store.CatalogRepository;
 import com.acme.billing.ingest.UsageLine;
 import com.acme.billing.ingest.UsageLogFormat;
+import com.acme.billing.period.BillingPeriod;
+import com.acme.billing.tracking.CurrentUsage;
 import com.acme.billing.tracking.UsageTracker;
 import com.acme.billing.user.UserId;
 import jakarta.servlet.http.HttpServletRequest;
@@ -36,12 +38,14 @@ class UsageApiController {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final UsageTracker tracker;
+    private final CurrentUsage currentUsage;
     private final CatalogRepository catalogs;
     private final JdbcClient jdbc;
     private final Clock clock;
 
-    UsageApiController(UsageTracker tracker, CatalogRepository catalogs, JdbcClient jdbc, Clock clock) {
+    UsageApiController(UsageTracker tracker, CurrentUsage currentUsage, CatalogRepository catalogs, JdbcClient jdbc, Clock clock) {
         this.tracker = tracker;
+        this.currentUsage = currentUsage;
         this.catalogs = catalogs;
         this.jdbc = jdbc;
         this.clock = clock;
@@ -135,6 +139,21 @@ class UsageApiController {
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "bad_request", "the body must be one JSON object");
         }
         return root;
+    }
+
+    /** Every event tracked or ingested so far, against the prorated included quantities (SPEC 8). */
+    @GetMapping("/api/usage/current")
+    CurrentUsage.Month current(@AuthenticationPrincipal ApiCaller caller, @RequestParam(name = "user_id", required = false) String userId,
+            @RequestParam(name = "period", required = false) String period) {
+        UserId user = caller.userFor(userId, "user_id");
+        BillingPeriod month;
+        try {
+            month = period == null ? BillingPeriod.containing(clock.instant()) : BillingPeriod.parse(period);
+        } catch (IllegalArgumentException e) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "bad_request", "period: not a month YYYY-MM");
+        }
+        return currentUsage.of(user, month)
+                .orElseThrow(() -> new ApiProblem(HttpStatus.NOT_FOUND, "not_found", "user " + user.value() + " is not known (no subscription, no usage)"));
     }
 
     record Limit(long limit, boolean hard, String overage) {

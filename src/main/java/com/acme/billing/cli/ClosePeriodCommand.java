@@ -18,6 +18,9 @@ final class ClosePeriodCommand extends BillingCommand {
     @Override
     int run(CommandContext context) {
         Console console = context.console();
+        if (!dryRun) {
+            MoveTracked.before(context);
+        }
         ClosePeriodService.Outcome outcome = context.bean(ClosePeriodService.class).close(period, dryRun);
         if (dryRun) {
             console.say("close-period %s --dry-run: would bill %d invoices, %d lines, %s %s (nothing written)", outcome.period(),

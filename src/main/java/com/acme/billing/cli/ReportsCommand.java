@@ -24,6 +24,7 @@ final class ReportsCommand extends BillingCommand {
     @Override
     int run(CommandContext context) {
         Path dir = out == null ? context.bean(BillingPaths.class).reports().resolve(period.toString()) : out.toAbsolutePath();
+        MoveTracked.before(context);
         ReportsService.Outcome outcome = context.bean(ReportsService.class).render(period, dir);
         Console console = context.console();
         console.say("reports %s in %s (execution %d):", period, dir, outcome.executionId());

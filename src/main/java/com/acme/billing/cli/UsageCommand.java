@@ -28,6 +28,7 @@ final class UsageCommand extends BillingCommand {
     @Override
     int run(CommandContext context) {
         Console console = context.console();
+        MoveTracked.before(context);
         UsageReport.Month month = context.bean(UsageReport.class).month(period, user == null ? null : user.value());
         console.say("usage %s%s: %d rows, %d over their limit", month.period(), user == null ? "" : " for " + user,
                 month.rows().size(), month.rows().stream().filter(UsageReport.Row::breached).count());

@@ -1,6 +1,7 @@
 package com.acme.billing.nightly;
 
 import com.acme.billing.ingest.IngestService;
+import com.acme.billing.ingest.TrackedEventsMover;
 import com.acme.billing.catalog.store.CatalogRepository;
 import com.acme.billing.invoice.ClosePeriodService;
 import com.acme.billing.invoice.InvoiceRepository;
@@ -141,8 +142,13 @@ public class NightlyJobConfig {
     }
 
     @Bean
-    Step ingestInbox(JobRepository jobRepository, ObjectProvider<Operations> operations, ObjectProvider<IngestService> ingest, BillingPaths paths) {
+    Step ingestInbox(JobRepository jobRepository, ObjectProvider<Operations> operations, ObjectProvider<IngestService> ingest,
+            ObjectProvider<TrackedEventsMover> tracked, BillingPaths paths) {
         return step("ingestInbox", jobRepository, resumable(operations, (plan, done) -> {
+            TrackedEventsMover.Moved moved = tracked.getObject().moveCommitted();
+            if (moved.events() > 0) {
+                done.add(moved.events() + " event(s) tracked online: " + moved.accepted() + " new, " + moved.duplicates() + " duplicates");
+            }
             IngestService.Outcome outcome = ingest.getObject().ingest(List.of(), true);
             if (!outcome.files().isEmpty()) {
                 done.add(outcome.files().size() + " inbox file(s): " + outcome.accepted() + " events accepted, " + outcome.rejected() + " rejected");

@@ -185,4 +185,36 @@ class ApiTest {
         assertThat(served.api("GET", "/api/features/available?tier=gold", keys.get("service"), null).body())
                 .isEqualTo("{\"error\":\"bad_request\",\"details\":[\"tier: no tier 'gold' in the catalog\"]}");
     }
+
+    /** SPEC 8: an acknowledged event counts at once, moves into the event store with the next command that reads usage, and is billed once. */
+    @Test
+    void trackedUsageCountsAtOnceAndIsBilledOnceByTheNextClose() throws Exception {
+        String service = keys.get("service");
+        assertThat(served.api("POST", "/api/usage/track", service, event("big", "alice", "ai_responses", 600)).statusCode()).isEqualTo(202);
+        String expected = "{\"user_id\":\"alice\",\"period\":\"2026-10\",\"tier\":\"starter\",\"status\":\"active\",\"metrics\":["
+                + "{\"metric\":\"emails_processed\",\"used\":0,\"included\":5000,\"remaining\":5000,\"percent\":0.0,\"hard_limit\":false,\"over\":false},"
+                + "{\"metric\":\"ai_responses\",\"used\":600,\"included\":500,\"remaining\":0,\"percent\":120.0,\"hard_limit\":false,\"over\":true},"
+                + "{\"metric\":\"leads_created\",\"used\":0,\"included\":200,\"remaining\":200,\"percent\":0.0,\"hard_limit\":false,\"over\":false}]}";
+        assertThat(served.api("GET", "/api/usage/current?user_id=alice", service, null).body()).isEqualTo(expected);
+
+        // close-period moves the tracked event into the event store first, then bills it: 29.00 + one package of 100 at 2.50.
+        Cli.Result closed = cli.ok("close-period", "--period", "2026-10", "--json");
+        assertThat(closed.out()).contains("moved 1 event(s) tracked online into the event store: 1 new, 0 duplicates, 0 rejected");
+        assertThat(db.jdbc().queryForObject("SELECT total FROM invoices WHERE invoice_id = 'INV-2026-10-alice'", java.math.BigDecimal.class))
+                .isEqualByComparingTo("31.50");
+        assertThat(db.jdbc().queryForObject("SELECT COUNT(*) FROM tracked_events WHERE moved_sha256 IS NULL", Long.class)).isZero();
+
+        // Counted once: from usage_metrics now, not from the tracked table as well.
+        assertThat(served.api("GET", "/api/usage/current?user_id=alice", service, null).body()).isEqualTo(expected);
+        // The same event again is still a duplicate at the API, and a second close bills the same.
+        assertThat(served.api("POST", "/api/usage/track", service, event("big", "alice", "ai_responses", 600)).body())
+                .isEqualTo("{\"accepted\":0,\"duplicates\":1}");
+        assertThat(cli.ok("close-period", "--period", "2026-10", "--json").out()).doesNotContain("moved");
+        assertThat(db.jdbc().queryForObject("SELECT total FROM invoices WHERE invoice_id = 'INV-2026-10-alice'", java.math.BigDecimal.class))
+                .isEqualByComparingTo("31.50");
+
+        assertThat(served.api("GET", "/api/usage/current?user_id=nobody", service, null).statusCode()).isEqualTo(404);
+        assertThat(served.api("GET", "/api/usage/current?user_id=alice&period=2026-13", service, null).body())
+                .isEqualTo("{\"error\":\"bad_request\",\"details\":[\"period: not a month YYYY-MM\"]}");
+    }
 }

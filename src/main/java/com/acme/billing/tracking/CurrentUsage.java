@@ -1,0 +1,109 @@
+package com.acme.billing.tracking;
+
+import com.acme.billing.catalog.Catalog;
+import com.acme.billing.catalog.Tier;
+import com.acme.billing.catalog.store.CatalogRepository;
+import com.acme.billing.period.BillingPeriod;
+import com.acme.billing.rating.Rating;
+import com.acme.billing.rating.Segment;
+import com.acme.billing.rating.Segments;
+import com.acme.billing.subscription.SubscriptionChange;
+import com.acme.billing.subscription.SubscriptionState;
+import com.acme.billing.subscription.SubscriptionTimeline;
+import com.acme.billing.subscription.store.SubscriptionRepository;
+import com.acme.billing.user.UserId;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+
+/**
+ * A user's usage of a month against the prorated included quantities (SPEC 8 {@code usage/current}),
+ * from every event at once: the ingested ones ({@code usage_metrics}) and those tracked online and not
+ * moved into the event store yet. Included quantities are those of SPEC 5, with the plan in force
+ * now taken to run to the month's end (later changes are not known yet).
+ */
+@Service
+public class CurrentUsage {
+
+    public record MetricUsage(String metric, long used, long included, long remaining, BigDecimal percent, boolean hardLimit, boolean over) {
+    }
+
+    /** {@code status}: trial, active, cancelled or none (SPEC 8). */
+    public record Month(String userId, String period, String tier, String status, List<MetricUsage> metrics) {
+    }
+
+    private final CatalogRepository catalogs;
+    private final SubscriptionRepository subscriptions;
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+
+    public CurrentUsage(CatalogRepository catalogs, SubscriptionRepository subscriptions, JdbcTemplate jdbc, Clock clock) {
+        this.catalogs = catalogs;
+        this.subscriptions = subscriptions;
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** Empty for a user never seen: no subscription change and no usage. */
+    public Optional<Month> of(UserId user, BillingPeriod period) {
+        Instant now = clock.instant();
+        List<SubscriptionChange> changes = subscriptions.changesOf(user).stream().filter(c -> !c.effectiveAt().isAfter(now)).toList();
+        Map<String, Long> used = used(user, period);
+        if (changes.isEmpty() && used.isEmpty()) {
+            return Optional.empty();
+        }
+        Catalog catalog = catalogs.latest().orElseThrow(() -> new IllegalStateException("no catalog imported")).catalog();
+        SubscriptionTimeline timeline = SubscriptionTimeline.of(changes);
+        SubscriptionState state = timeline.stateAt(now);
+        long monthSeconds = Duration.between(period.start(), period.end()).toSeconds();
+        Map<String, Long> included = new HashMap<>();
+        for (Segment segment : Segments.of(timeline, period)) {
+            Tier tier = segment.state().tier() == null ? null : catalog.tiers().get(segment.state().tier());
+            if (tier != null) {
+                tier.limits().forEach((metric, limit) -> included.merge(metric,
+                        Rating.includedQuantity(limit, segment.seconds(), monthSeconds), Long::sum));
+            }
+        }
+        Tier current = state.tier() == null ? null : catalog.tiers().get(state.tier());
+        List<String> metrics = catalog.metrics().stream().filter(m -> current != null || used.containsKey(m)).toList();
+        List<MetricUsage> rows = metrics.stream().map(metric -> {
+            long u = used.getOrDefault(metric, 0L);
+            long inc = included.getOrDefault(metric, 0L);
+            BigDecimal percent = inc == 0 ? null
+                    : BigDecimal.valueOf(u).multiply(BigDecimal.valueOf(100)).divide(BigDecimal.valueOf(inc), 1, RoundingMode.HALF_UP);
+            return new MetricUsage(metric, u, inc, Math.max(0, inc - u), percent, current != null && current.isHardLimit(metric), u > inc);
+        }).toList();
+        return Optional.of(new Month(user.value(), period.toString(), state.tier(), status(state, changes), rows));
+    }
+
+    private static String status(SubscriptionState state, List<SubscriptionChange> changes) {
+        return switch (state.status()) {
+            case TRIAL -> "trial";
+            case PAID -> "active";
+            case NONE -> changes.isEmpty() ? "none" : "cancelled";
+        };
+    }
+
+    /** Ingested usage of the month plus the tracked events not moved yet, per metric. */
+    private Map<String, Long> used(UserId user, BillingPeriod period) {
+        Map<String, Long> used = new HashMap<>();
+        jdbc.query("SELECT metric_type, count FROM usage_metrics WHERE month_year = ? AND user_id = ?",
+                rs -> {
+                    used.merge(rs.getString(1), rs.getLong(2), Long::sum);
+                }, period.toString(), user.value());
+        int yyyymm = period.start().atZone(java.time.ZoneOffset.UTC).getYear() * 100 + period.start().atZone(java.time.ZoneOffset.UTC).getMonthValue();
+        jdbc.query("SELECT metric, SUM(quantity) FROM tracked_events WHERE yyyymm = ? AND user_id = ? AND moved_sha256 IS NULL GROUP BY metric",
+                rs -> {
+                    used.merge(rs.getString(1), rs.getLong(2), Long::sum);
+                }, yyyymm, user.value());
+        return used;
+    }
+}
