@@ -18,6 +18,25 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 @RestControllerAdvice
 class ApiExceptionHandler {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    /** Anything unforeseen: logged with its stack trace, answered as JSON without it. */
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ApiProblem.ApiError> unexpected(Exception e, HttpServletRequest request) {
+        if (e instanceof org.springframework.web.ErrorResponse known && known.getStatusCode().is4xxClientError()) {
+            // Spring MVC's own refusals (a parameter of the wrong type, say): their status, in the API's shape.
+            String detail = known.getBody().getDetail();
+            return ResponseEntity.status(known.getStatusCode())
+                    .body(new ApiProblem.ApiError("bad_request", List.of(detail == null ? "the request was refused" : detail)));
+        }
+        if (e instanceof org.springframework.http.converter.HttpMessageNotReadableException) {
+            return ResponseEntity.status(HttpStatus.BAD_REQUEST).body(new ApiProblem.ApiError("bad_request", List.of("the body could not be read")));
+        }
+        LOG.error("{} {} failed", request.getMethod(), request.getRequestURI(), e);
+        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
+                .body(new ApiProblem.ApiError("internal_error", List.of("the request failed on the server; the operators have the details in its log")));
+    }
+
     @ExceptionHandler(ApiProblem.class)
     ResponseEntity<ApiProblem.ApiError> problem(ApiProblem problem) {
         return ResponseEntity.status(problem.status()).body(problem.body());

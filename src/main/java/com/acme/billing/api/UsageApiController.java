@@ -9,7 +9,6 @@ import com.acme.billing.tracking.CurrentUsage;
 import com.acme.billing.tracking.UsageTracker;
 import com.acme.billing.user.UserId;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,9 +23,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code /api/usage}: tracking (SPEC 8 with the checks of SPEC 2) and a user's limits. */
@@ -35,7 +32,6 @@ class UsageApiController {
 
     static final int MAX_BATCH = 1_000;
     private static final Set<String> EVENT_FIELDS = Set.of("event_id", "user_id", "metric", "quantity", "timestamp");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final UsageTracker tracker;
     private final CurrentUsage currentUsage;
@@ -60,7 +56,7 @@ class UsageApiController {
     /** 202 only once the events are committed; a batch with any bad event is refused whole. */
     @PostMapping("/api/usage/track")
     ResponseEntity<Tracked> track(HttpServletRequest request) {
-        JsonNode root = readJson(request);
+        JsonNode root = ApiJson.object(request);
         List<UsageTracker.Received> batch = new ArrayList<>();
         List<BadEvent> bad = new ArrayList<>();
         if (root.has("events")) {
@@ -118,27 +114,6 @@ class UsageApiController {
         }
         UsageLine.Fields fields = UsageLogFormat.fields(event);
         batch.add(new UsageTracker.Received(index, fields));
-    }
-
-    private static JsonNode readJson(HttpServletRequest request) {
-        byte[] body;
-        try {
-            body = request.getInputStream().readAllBytes();
-        } catch (ApiBodyLimitFilter.TooLarge e) {
-            throw new ApiProblem(HttpStatus.PAYLOAD_TOO_LARGE, "payload_too_large", "the body is over 1 MiB (1,048,576 bytes)");
-        } catch (IOException e) {
-            throw new ApiProblem(HttpStatus.BAD_REQUEST, "bad_request", "the body could not be read");
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (JacksonException e) {
-            throw new ApiProblem(HttpStatus.BAD_REQUEST, "bad_request", "the body is not valid JSON");
-        }
-        if (root == null || !root.isObject()) {
-            throw new ApiProblem(HttpStatus.BAD_REQUEST, "bad_request", "the body must be one JSON object");
-        }
-        return root;
     }
 
     /** Every event tracked or ingested so far, against the prorated included quantities (SPEC 8). */

@@ -217,4 +217,42 @@ class ApiTest {
         assertThat(served.api("GET", "/api/usage/current?user_id=alice&period=2026-13", service, null).body())
                 .isEqualTo("{\"error\":\"bad_request\",\"details\":[\"period: not a month YYYY-MM\"]}");
     }
+
+    /** SPEC 8: plan changes are subscription changes at the request's instant, refused (409) against the rules, billed by the next close. */
+    @Test
+    void planChangesBecomeSubscriptionChangesBilledByTheNextClose() throws Exception {
+        String service = keys.get("service");
+        HttpResponse<String> up = served.api("PUT", "/api/billing/upgrade", keys.get("customer"), "{\"tier\":\"pro\"}");
+        assertThat(up.statusCode()).isEqualTo(200);
+        assertThat(up.body()).isEqualTo("{\"user_id\":\"alice\",\"tier\":\"pro\",\"status\":\"active\",\"since\":\"2026-10-20T12:00:00Z\",\"trial_ends\":null}");
+        assertThat(served.api("PUT", "/api/billing/upgrade", service, "{\"user_id\":\"alice\",\"tier\":\"pro\"}").body())
+                .isEqualTo("{\"error\":\"conflict\",\"details\":[\"pro (99.00 a month) is not above pro (99.00): use downgrade\"]}");
+        assertThat(served.api("PUT", "/api/billing/downgrade", service, "{\"user_id\":\"alice\",\"tier\":\"business\"}").statusCode()).isEqualTo(409);
+        assertThat(served.api("PUT", "/api/billing/upgrade", keys.get("operator"), "{\"user_id\":\"alice\",\"tier\":\"business\"}").statusCode())
+                .isEqualTo(403);
+        assertThat(served.api("PUT", "/api/billing/upgrade", service, "{\"user_id\":\"alice\",\"tier\":\"gold\"}").body())
+                .startsWith("{\"error\":\"bad_request\",\"details\":[\"tier: no tier 'gold' in the catalog");
+        assertThat(served.api("PUT", "/api/billing/upgrade", service, "{\"user_id\":\"alice\",\"tier\":7}").body())
+                .isEqualTo("{\"error\":\"bad_request\",\"details\":[\"tier: a string\"]}");
+
+        assertThat(served.api("DELETE", "/api/billing/cancel?user_id=bob", service, null).body())
+                .isEqualTo("{\"user_id\":\"bob\",\"tier\":null,\"status\":\"cancelled\",\"since\":\"2026-10-20T12:00:00Z\",\"trial_ends\":null}");
+        assertThat(served.api("DELETE", "/api/billing/cancel?user_id=bob", service, null).statusCode()).isEqualTo(409);
+
+        HttpResponse<String> trial = served.api("POST", "/api/billing/subscribe", service, "{\"user_id\":\"carol\",\"tier\":\"starter\",\"trial\":true}");
+        assertThat(trial.statusCode()).isEqualTo(201);
+        assertThat(trial.body()).isEqualTo("{\"user_id\":\"carol\",\"tier\":\"starter\",\"status\":\"trial\",\"since\":\"2026-10-20T12:00:00Z\","
+                + "\"trial_ends\":\"2026-11-03T12:00:00Z\"}");
+        assertThat(served.api("POST", "/api/billing/subscribe", service, "{\"user_id\":\"carol\",\"tier\":\"pro\"}").statusCode()).isEqualTo(409);
+
+        assertThat(served.api("GET", "/api/billing/subscription?user_id=alice", keys.get("finance"), null).body())
+                .isEqualTo("{\"user_id\":\"alice\",\"tier\":\"pro\",\"status\":\"active\",\"since\":\"2026-10-20T12:00:00Z\",\"trial_ends\":null,"
+                        + "\"changes\":[{\"effective_at\":\"2026-09-01T00:00:00Z\",\"action\":\"subscribe\",\"tier\":\"starter\"},"
+                        + "{\"effective_at\":\"2026-10-20T12:00:00Z\",\"action\":\"change\",\"tier\":\"pro\"}]}");
+
+        // October for alice: starter for 19.5 of 31 days (29 x 19.5 / 31 = 18.24), pro for 11.5 (99 x 11.5 / 31 = 36.73).
+        cli.ok("close-period", "--period", "2026-10");
+        assertThat(db.jdbc().queryForObject("SELECT total FROM invoices WHERE invoice_id = 'INV-2026-10-alice'", java.math.BigDecimal.class))
+                .isEqualByComparingTo("54.97");
+    }
 }

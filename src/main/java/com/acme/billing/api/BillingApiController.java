@@ -1,0 +1,95 @@
+package com.acme.billing.api;
+
+import com.acme.billing.platform.InputRefusedException;
+import com.acme.billing.subscription.store.PlanChanges;
+import com.acme.billing.user.UserId;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** {@code /api/billing}: plan changes as subscription changes (SPEC 4, 8) and a user's subscription. */
+@RestController
+class BillingApiController {
+
+    private final PlanChanges plans;
+
+    BillingApiController(PlanChanges plans) {
+        this.plans = plans;
+    }
+
+    record State(String userId, String tier, String status, Instant since, Instant trialEnds) {
+        static State of(PlanChanges.State s) {
+            return new State(s.userId(), s.tier(), s.status(), s.since(), s.trialEnds());
+        }
+    }
+
+    record Subscription(String userId, String tier, String status, Instant since, Instant trialEnds, List<PlanChanges.HistoryEntry> changes) {
+    }
+
+    @PostMapping("/api/billing/subscribe")
+    ResponseEntity<State> subscribe(@AuthenticationPrincipal ApiCaller caller, HttpServletRequest request) {
+        JsonNode body = ApiJson.object(request);
+        ApiJson.only(body, Set.of("user_id", "tier", "trial", "stripe_customer_id"));
+        UserId user = caller.userFor(ApiJson.string(body, "user_id"), "user_id");
+        String tier = ApiJson.string(body, "tier");
+        boolean trial = ApiJson.bool(body, "trial");
+        String customer = ApiJson.string(body, "stripe_customer_id");
+        return ResponseEntity.status(HttpStatus.CREATED).body(State.of(refusing(() -> plans.subscribe(user, tier, trial, customer))));
+    }
+
+    @PutMapping("/api/billing/upgrade")
+    State upgrade(@AuthenticationPrincipal ApiCaller caller, HttpServletRequest request) {
+        return change(caller, request, true);
+    }
+
+    @PutMapping("/api/billing/downgrade")
+    State downgrade(@AuthenticationPrincipal ApiCaller caller, HttpServletRequest request) {
+        return change(caller, request, false);
+    }
+
+    private State change(ApiCaller caller, HttpServletRequest request, boolean up) {
+        JsonNode body = ApiJson.object(request);
+        ApiJson.only(body, Set.of("user_id", "tier"));
+        UserId user = caller.userFor(ApiJson.string(body, "user_id"), "user_id");
+        String tier = ApiJson.string(body, "tier");
+        return State.of(refusing(() -> plans.change(user, tier, up)));
+    }
+
+    @DeleteMapping("/api/billing/cancel")
+    State cancel(@AuthenticationPrincipal ApiCaller caller, @RequestParam(name = "user_id", required = false) String userId) {
+        UserId user = caller.userFor(userId, "user_id");
+        return State.of(refusing(() -> plans.cancel(user)));
+    }
+
+    @GetMapping("/api/billing/subscription")
+    Subscription subscription(@AuthenticationPrincipal ApiCaller caller, @RequestParam(name = "user_id", required = false) String userId) {
+        UserId user = caller.userFor(userId, "user_id");
+        if (!plans.known(user)) {
+            throw new ApiProblem(HttpStatus.NOT_FOUND, "not_found", "user " + user.value() + " has no subscription history");
+        }
+        PlanChanges.State s = plans.state(user);
+        return new Subscription(s.userId(), s.tier(), s.status(), s.since(), s.trialEnds(), plans.history(user));
+    }
+
+    private static PlanChanges.State refusing(Supplier<PlanChanges.State> change) {
+        try {
+            return change.get();
+        } catch (PlanChanges.Refused e) {
+            throw new ApiProblem(HttpStatus.CONFLICT, "conflict", e.getMessage());
+        } catch (InputRefusedException e) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "bad_request", e.getMessage());
+        }
+    }
+}
