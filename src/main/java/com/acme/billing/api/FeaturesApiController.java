@@ -3,7 +3,14 @@ package com.acme.billing.api;
 import com.acme.billing.catalog.Tier;
 import com.acme.billing.catalog.store.CatalogRepository;
 import com.acme.billing.user.UserId;
+import com.acme.billing.period.BillingPeriod;
+import com.acme.billing.tracking.CurrentUsage;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
 import java.util.List;
+import java.util.Set;
+import org.springframework.web.bind.annotation.PostMapping;
+import tools.jackson.databind.JsonNode;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -17,10 +24,14 @@ class FeaturesApiController {
 
     private final CatalogRepository catalogs;
     private final JdbcClient jdbc;
+    private final CurrentUsage currentUsage;
+    private final Clock clock;
 
-    FeaturesApiController(CatalogRepository catalogs, JdbcClient jdbc) {
+    FeaturesApiController(CatalogRepository catalogs, JdbcClient jdbc, CurrentUsage currentUsage, Clock clock) {
         this.catalogs = catalogs;
         this.jdbc = jdbc;
+        this.currentUsage = currentUsage;
+        this.clock = clock;
     }
 
     record Feature(String name, boolean enabled, String metric, Long usageLimit) {
@@ -45,6 +56,46 @@ class FeaturesApiController {
         if (tier == null) {
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "bad_request", "tier: no tier '" + name + "' in the catalog");
         }
-        return new Available(tier.name(), tier.features().stream().map(f -> new Feature(f, true, null, null)).toList());
+        return new Available(tier.name(), tier.features().stream().map(f -> {
+            String metric = catalog.metricOf(f).orElse(null);
+            return new Feature(f, true, metric, metric == null ? null : tier.limits().get(metric));
+        }).toList());
+    }
+
+    record Check(boolean allowed, String reason, String tier) {
+    }
+
+    /**
+     * SPEC 8: 200 for every user. {@code no_subscription} without a trial or paid plan now;
+     * {@code not_in_tier}; {@code limit_reached} when the feature's metric is a hard limit of the tier and
+     * the month's usage has reached the prorated included quantity; else {@code ok}. A feature no tier
+     * offers is a 400 (a typo should not read as "not in your tier").
+     */
+    @PostMapping("/api/features/check")
+    Check check(@AuthenticationPrincipal ApiCaller caller, HttpServletRequest request) {
+        JsonNode body = ApiJson.object(request);
+        ApiJson.only(body, Set.of("user_id", "feature"));
+        UserId user = caller.userFor(ApiJson.string(body, "user_id"), "user_id");
+        String feature = ApiJson.string(body, "feature");
+        var catalog = catalogs.latest().orElseThrow(() -> new ApiProblem(HttpStatus.NOT_FOUND, "not_found", "no catalog imported")).catalog();
+        if (feature == null || catalog.tiers().values().stream().noneMatch(t -> t.features().contains(feature))) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "bad_request", "feature: " + (feature == null ? "required" : "no tier offers '" + feature + "'"));
+        }
+        var month = currentUsage.of(user, BillingPeriod.containing(clock.instant())).orElse(null);
+        if (month == null || month.tier() == null || !(month.status().equals("active") || month.status().equals("trial"))) {
+            return new Check(false, "no_subscription", null);
+        }
+        Tier tier = catalog.tiers().get(month.tier());
+        if (tier == null || !tier.features().contains(feature)) {
+            return new Check(false, "not_in_tier", month.tier());
+        }
+        String metric = catalog.metricOf(feature).orElse(null);
+        if (metric != null && tier.isHardLimit(metric)) {
+            var usage = month.metrics().stream().filter(m -> m.metric().equals(metric)).findFirst().orElse(null);
+            if (usage != null && usage.used() >= usage.included()) {
+                return new Check(false, "limit_reached", month.tier());
+            }
+        }
+        return new Check(true, "ok", month.tier());
     }
 }

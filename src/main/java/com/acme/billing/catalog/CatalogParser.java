@@ -49,7 +49,7 @@ public final class CatalogParser {
             throw new InputRefusedException(source + ": a catalog is a YAML mapping with currency, metrics and tiers");
         }
         for (Object key : map.keySet()) {
-            if (!List.of("currency", "grace_period_days", "metrics", "tiers").contains(String.valueOf(key))) {
+            if (!List.of("currency", "grace_period_days", "metrics", "tiers", "feature_metrics").contains(String.valueOf(key))) {
                 problem(String.valueOf(key), "unknown key");
             }
         }
@@ -57,10 +57,37 @@ public final class CatalogParser {
         int grace = nonNegativeInt(map.get("grace_period_days"), "grace_period_days", 0);
         List<String> metrics = metrics(map.get("metrics"));
         Map<String, Tier> tiers = tiers(map.get("tiers"), metrics);
+        Map<String, String> featureMetrics = featureMetrics(map.get("feature_metrics"), metrics, tiers);
         if (!problems.isEmpty()) {
             throw new InputRefusedException(source + ": catalog refused, nothing imported:\n  " + String.join("\n  ", problems));
         }
-        return new Catalog(currency, grace, metrics, tiers);
+        return new Catalog(currency, grace, metrics, tiers, featureMetrics);
+    }
+
+    /** {@code feature_metrics: {feature: metric}}: a feature some tier lists, tied to a metric of the catalog. */
+    private Map<String, String> featureMetrics(Object value, List<String> metrics, Map<String, Tier> tiers) {
+        Map<String, String> featureMetrics = new java.util.LinkedHashMap<>();
+        if (value == null) {
+            return featureMetrics;
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            problem("feature_metrics", "a mapping of feature name to metric");
+            return featureMetrics;
+        }
+        java.util.Set<String> features = new java.util.HashSet<>();
+        tiers.values().forEach(t -> features.addAll(t.features()));
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            String feature = String.valueOf(entry.getKey());
+            String metric = String.valueOf(entry.getValue());
+            if (!features.contains(feature)) {
+                problem("feature_metrics." + feature, "no tier lists the feature '" + feature + "'");
+            } else if (!metrics.contains(metric)) {
+                problem("feature_metrics." + feature, "'" + metric + "' is not one of the metrics (" + String.join(", ", metrics) + ")");
+            } else {
+                featureMetrics.put(feature, metric);
+            }
+        }
+        return featureMetrics;
     }
 
     private void problem(String key, String reason) {

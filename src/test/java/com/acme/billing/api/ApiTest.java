@@ -47,6 +47,7 @@ class ApiTest {
                 user_id,effective_at,action,tier,stripe_customer_id
                 alice,2026-09-01T00:00:00Z,subscribe,starter,
                 bob,2026-09-01T00:00:00Z,subscribe,free,
+                dave,2026-09-01T00:00:00Z,subscribe,business,
                 """);
         cli.ok("import-subscriptions", tmp.resolve("subs.csv").toString());
         for (String role : List.of("admin", "service", "finance", "operator")) {
@@ -254,5 +255,30 @@ class ApiTest {
         cli.ok("close-period", "--period", "2026-10");
         assertThat(db.jdbc().queryForObject("SELECT total FROM invoices WHERE invoice_id = 'INV-2026-10-alice'", java.math.BigDecimal.class))
                 .isEqualByComparingTo("54.97");
+    }
+
+    /** SPEC 8's feature gate: tier, feature_metrics and the month's usage against a hard limit. */
+    @Test
+    void featureChecksFollowTheTierAndStopAtAHardLimit() throws Exception {
+        String service = keys.get("service");
+        assertThat(check("alice", "ai_replies")).isEqualTo("{\"allowed\":true,\"reason\":\"ok\",\"tier\":\"starter\"}");
+        assertThat(check("bob", "ai_replies")).isEqualTo("{\"allowed\":false,\"reason\":\"not_in_tier\",\"tier\":\"free\"}");
+        assertThat(check("carol", "ai_replies")).isEqualTo("{\"allowed\":false,\"reason\":\"no_subscription\",\"tier\":null}");
+        // business: leads_created has no overage rule, so lead_capture stops at its 5,000 included leads (a whole month here).
+        assertThat(served.api("POST", "/api/usage/track", service, event("d1", "dave", "leads_created", 4999)).statusCode()).isEqualTo(202);
+        assertThat(check("dave", "lead_capture")).isEqualTo("{\"allowed\":true,\"reason\":\"ok\",\"tier\":\"business\"}");
+        assertThat(served.api("POST", "/api/usage/track", service, event("d2", "dave", "leads_created", 1)).statusCode()).isEqualTo(202);
+        assertThat(check("dave", "lead_capture")).isEqualTo("{\"allowed\":false,\"reason\":\"limit_reached\",\"tier\":\"business\"}");
+        assertThat(check("dave", "crm_sync")).isEqualTo("{\"allowed\":true,\"reason\":\"ok\",\"tier\":\"business\"}");
+        assertThat(check("dave", "teleport")).isEqualTo("{\"error\":\"bad_request\",\"details\":[\"feature: no tier offers 'teleport'\"]}");
+
+        assertThat(served.api("GET", "/api/features/available?tier=starter", service, null).body()).isEqualTo("{\"tier\":\"starter\",\"features\":["
+                + "{\"name\":\"inbox_triage\",\"enabled\":true,\"metric\":null,\"usage_limit\":null},"
+                + "{\"name\":\"ai_replies\",\"enabled\":true,\"metric\":\"ai_responses\",\"usage_limit\":500},"
+                + "{\"name\":\"lead_capture\",\"enabled\":true,\"metric\":\"leads_created\",\"usage_limit\":200}]}");
+    }
+
+    private String check(String user, String feature) throws Exception {
+        return served.api("POST", "/api/features/check", keys.get("service"), "{\"user_id\":\"" + user + "\",\"feature\":\"" + feature + "\"}").body();
     }
 }

@@ -56,6 +56,10 @@ public class CatalogRepository {
                 }
             }
         }
+        for (Map.Entry<String, String> tie : catalog.featureMetrics().entrySet()) {
+            jdbc.sql("INSERT INTO catalog_feature_metrics (catalog_version, feature_name, metric) VALUES (?, ?, ?)")
+                    .params(version, tie.getKey(), tie.getValue()).update();
+        }
         jdbc.sql("DELETE FROM feature_access").update();
         for (Tier tier : catalog.tiers().values()) {
             for (String feature : tier.features()) {
@@ -128,7 +132,12 @@ public class CatalogRepository {
                     tiers.put(tier, new Tier(tier, strip(rs.getBigDecimal(2)), rs.getInt(3), limits.getOrDefault(tier, Map.of()),
                             rules.getOrDefault(tier, Map.of()), features.getOrDefault(tier, List.of())));
                 });
-        return new StoredCatalog(version, head.sha256(), new Catalog(head.currency(), head.grace(), metrics, tiers));
+        Map<String, String> featureMetrics = new LinkedHashMap<>();
+        jdbc.sql("SELECT feature_name, metric FROM catalog_feature_metrics WHERE catalog_version = ? ORDER BY feature_name").param(version)
+                .query(rs -> {
+                    featureMetrics.put(rs.getString(1), rs.getString(2));
+                });
+        return new StoredCatalog(version, head.sha256(), new Catalog(head.currency(), head.grace(), metrics, tiers, featureMetrics));
     }
 
     /** NUMERIC(19,6) comes back with six decimals; prices are compared and printed as written. */
