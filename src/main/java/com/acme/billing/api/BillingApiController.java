@@ -1,7 +1,10 @@
 package com.acme.billing.api;
 
 import com.acme.billing.platform.InputRefusedException;
+import com.acme.billing.report.StatementOnDemand;
 import com.acme.billing.subscription.store.PlanChanges;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.bind.annotation.PathVariable;
 import com.acme.billing.user.UserId;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
@@ -24,9 +27,13 @@ import tools.jackson.databind.JsonNode;
 class BillingApiController {
 
     private final PlanChanges plans;
+    private final StatementOnDemand statements;
+    private final JdbcClient jdbc;
 
-    BillingApiController(PlanChanges plans) {
+    BillingApiController(PlanChanges plans, StatementOnDemand statements, JdbcClient jdbc) {
         this.plans = plans;
+        this.statements = statements;
+        this.jdbc = jdbc;
     }
 
     record State(String userId, String tier, String status, Instant since, Instant trialEnds) {
@@ -81,6 +88,44 @@ class BillingApiController {
         }
         PlanChanges.State s = plans.state(user);
         return new Subscription(s.userId(), s.tier(), s.status(), s.since(), s.trialEnds(), plans.history(user));
+    }
+
+    record Invoice(String invoiceId, String period, String status, java.math.BigDecimal total, String currency, String pdf) {
+    }
+
+    record Invoices(List<Invoice> invoices) {
+    }
+
+    /** Every invoice of the user, drafts too, newest period first; {@code pdf} is the statement's path under this server. */
+    @GetMapping("/api/billing/invoices")
+    Invoices invoices(@AuthenticationPrincipal ApiCaller caller, @RequestParam(name = "user_id", required = false) String userId) {
+        UserId user = caller.userFor(userId, "user_id");
+        List<Invoice> invoices = jdbc.sql("SELECT invoice_id, period, status, total, currency FROM invoices WHERE user_id = ? "
+                + "ORDER BY period DESC, invoice_id").param(user.value())
+                .query((rs, n) -> {
+                    String currency = rs.getString(5);
+                    java.math.BigDecimal total = rs.getBigDecimal(4).setScale(com.acme.billing.money.Money.minorDigits(currency),
+                            java.math.RoundingMode.UNNECESSARY);
+                    return new Invoice(rs.getString(1), rs.getString(2), rs.getString(3), total, currency,
+                            "/api/billing/invoices/" + rs.getString(1) + ".pdf");
+                })
+                .list();
+        return new Invoices(invoices);
+    }
+
+    /** The statement, from the reports job or rendered now; a customer gets its own user's only (404 for others: no existence leak). */
+    @GetMapping("/api/billing/invoices/{file:.+}")
+    ResponseEntity<byte[]> statement(@AuthenticationPrincipal ApiCaller caller, @PathVariable("file") String file) {
+        if (!file.endsWith(".pdf")) {
+            throw new ApiProblem(HttpStatus.NOT_FOUND, "not_found", "statements are /api/billing/invoices/<invoice_id>.pdf");
+        }
+        String invoiceId = file.substring(0, file.length() - 4);
+        var invoice = statements.find(invoiceId)
+                .filter(i -> caller.role() != com.acme.billing.access.Role.CUSTOMER || i.userId().equals(caller.userId()))
+                .orElseThrow(() -> new ApiProblem(HttpStatus.NOT_FOUND, "not_found", "no invoice " + invoiceId));
+        return ResponseEntity.ok().contentType(org.springframework.http.MediaType.APPLICATION_PDF)
+                .header("Content-Disposition", "attachment; filename=\"" + invoice.invoiceId() + ".pdf\"")
+                .body(statements.pdf(invoice));
     }
 
     private static PlanChanges.State refusing(Supplier<PlanChanges.State> change) {

@@ -255,6 +255,18 @@ class ApiTest {
         cli.ok("close-period", "--period", "2026-10");
         assertThat(db.jdbc().queryForObject("SELECT total FROM invoices WHERE invoice_id = 'INV-2026-10-alice'", java.math.BigDecimal.class))
                 .isEqualByComparingTo("54.97");
+
+        // Her invoices and the statement, rendered on demand (the reports job has not run); others' are not hers to see.
+        assertThat(served.api("GET", "/api/billing/invoices", keys.get("customer"), null).body()).isEqualTo("{\"invoices\":[{\"invoice_id\":"
+                + "\"INV-2026-10-alice\",\"period\":\"2026-10\",\"status\":\"draft\",\"total\":54.97,\"currency\":\"USD\","
+                + "\"pdf\":\"/api/billing/invoices/INV-2026-10-alice.pdf\"}]}");
+        HttpResponse<String> pdf = served.api("GET", "/api/billing/invoices/INV-2026-10-alice.pdf", keys.get("customer"), null);
+        assertThat(pdf.statusCode()).isEqualTo(200);
+        assertThat(pdf.headers().firstValue("Content-Type")).contains("application/pdf");
+        assertThat(pdf.body()).startsWith("%PDF-");
+        assertThat(served.api("GET", "/api/billing/invoices/INV-2026-10-dave.pdf", keys.get("customer"), null).statusCode()).isEqualTo(404);
+        assertThat(served.api("GET", "/api/billing/invoices/INV-2026-10-dave.pdf", keys.get("finance"), null).statusCode()).isEqualTo(200);
+        assertThat(served.api("GET", "/api/billing/invoices?user_id=alice", keys.get("service"), null).statusCode()).isEqualTo(403);
     }
 
     /** SPEC 8's feature gate: tier, feature_metrics and the month's usage against a hard limit. */
