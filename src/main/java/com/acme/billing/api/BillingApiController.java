@@ -46,6 +46,8 @@ class BillingApiController {
     }
 
     @PostMapping("/api/billing/subscribe")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "201", description = "the state after the change")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = ApiRequests.Subscribe.class)))
     ResponseEntity<State> subscribe(@AuthenticationPrincipal ApiCaller caller, HttpServletRequest request) {
         JsonNode body = ApiJson.object(request);
         ApiJson.only(body, Set.of("user_id", "tier", "trial", "stripe_customer_id"));
@@ -57,11 +59,13 @@ class BillingApiController {
     }
 
     @PutMapping("/api/billing/upgrade")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = ApiRequests.PlanChange.class)))
     State upgrade(@AuthenticationPrincipal ApiCaller caller, HttpServletRequest request) {
         return change(caller, request, true);
     }
 
     @PutMapping("/api/billing/downgrade")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = ApiRequests.PlanChange.class)))
     State downgrade(@AuthenticationPrincipal ApiCaller caller, HttpServletRequest request) {
         return change(caller, request, false);
     }

@@ -72,6 +72,7 @@ class FeaturesApiController {
      * offers is a 400 (a typo should not read as "not in your tier").
      */
     @PostMapping("/api/features/check")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(implementation = ApiRequests.FeatureCheck.class)))
     Check check(@AuthenticationPrincipal ApiCaller caller, HttpServletRequest request) {
         JsonNode body = ApiJson.object(request);
         ApiJson.only(body, Set.of("user_id", "feature"));

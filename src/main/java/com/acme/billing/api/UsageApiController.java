@@ -55,6 +55,8 @@ class UsageApiController {
 
     /** 202 only once the events are committed; a batch with any bad event is refused whole. */
     @PostMapping("/api/usage/track")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "202", description = "committed: new events and duplicates")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json", schema = @io.swagger.v3.oas.annotations.media.Schema(oneOf = {ApiRequests.TrackEvent.class, ApiRequests.TrackBatch.class})))
     ResponseEntity<Tracked> track(HttpServletRequest request) {
         JsonNode root = ApiJson.object(request);
         List<UsageTracker.Received> batch = new ArrayList<>();

@@ -111,6 +111,17 @@ class ApiTest {
         cli.ok("api-key", "revoke", Long.toString(spareId));
         assertThat(served.api("GET", "/api/usage/limits?user_id=alice", spare, null).statusCode()).isEqualTo(401);
 
+        // The OpenAPI document needs no key and lists every endpoint with the error answers.
+        HttpResponse<String> docs = served.api("GET", "/v3/api-docs", null, null);
+        assertThat(docs.statusCode()).isEqualTo(200);
+        for (String path : List.of("/api/usage/track", "/api/usage/current", "/api/usage/limits", "/api/features/available", "/api/features/check",
+                "/api/billing/subscribe", "/api/billing/upgrade", "/api/billing/downgrade", "/api/billing/cancel", "/api/billing/subscription",
+                "/api/billing/invoices", "/api/billing/invoices/{file}")) {
+            assertThat(docs.body()).contains("\"" + path + "\":{");
+        }
+        assertThat(docs.body()).contains("\"409\":{\"description\":\"a change the rules refuse, or a conflicting duplicate event\"")
+                .contains("\"TrackEvent\":{").contains("\"event_id\":{");
+
         // Started without STRIPE_WEBHOOK_SECRET: the API works, the webhook says it cannot verify anything.
         assertThat(served.post("{}", null).statusCode()).isEqualTo(503);
 
