@@ -16,6 +16,7 @@ public final class DevTools {
               generate-subscriptions  subscription changes for user-000001...
               fake-stripe             a local fake of Stripe's API, for tests and benchmarks
               webhook-load            signed Stripe webhook events sent to serve
+              api-load                track and features/check load against serve's /api
               duckdb-scan             DuckDB alone reading and grouping a usage log (the ingest benchmark's yardstick)""";
 
     private DevTools() {
@@ -36,6 +37,7 @@ public final class DevTools {
             case "generate-subscriptions" -> SubscriptionGenerator.main(rest, out, err);
             case "fake-stripe" -> FakeStripe.main(rest, out, err);
             case "webhook-load" -> WebhookLoad.main(rest, out, err);
+            case "api-load" -> ApiLoad.main(rest, out, err);
             case "duckdb-scan" -> DuckDbScan.main(rest, out, err);
             default -> {
                 err.println("unknown tool '" + args[0] + "'\n" + USAGE);

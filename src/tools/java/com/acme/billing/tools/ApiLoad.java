@@ -1,0 +1,142 @@
+package com.acme.billing.tools;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code jobs/billing api-load --url http://127.0.0.1:8080 --key KEY --users N}: the two loads of issue 12
+ * against a running {@code serve}. First {@code track}: E events in batches of B from C clients, each
+ * batch answered 202 (rate = events / wall time from the first request to the last answer). Then
+ * {@code features/check}: R requests from K keep-alive clients, with latency percentiles. Prints one
+ * line per load, {@code key=value}, for the benchmark script to judge.
+ */
+public final class ApiLoad {
+
+    private ApiLoad() {
+    }
+
+    public static int main(String[] args, PrintStream out, PrintStream err) {
+        try {
+            return load(args, out, err);
+        } catch (Exception e) {
+            err.println("api-load failed: " + e);
+            return 1;
+        }
+    }
+
+    private static int load(String[] args, PrintStream out, PrintStream err) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        if (!options.containsKey("url") || !options.containsKey("key") || args.length % 2 != 0) {
+            err.println("usage: jobs/billing api-load --url http://127.0.0.1:8080 --key KEY [--users N] [--events E] [--batch B] "
+                    + "[--track-clients C] [--checks R] [--check-clients K]");
+            return 2;
+        }
+        String url = options.get("url");
+        String key = options.get("key");
+        int users = Integer.parseInt(options.getOrDefault("users", "1000"));
+        int events = Integer.parseInt(options.getOrDefault("events", "200000"));
+        int batch = Integer.parseInt(options.getOrDefault("batch", "500"));
+        int trackClients = Integer.parseInt(options.getOrDefault("track-clients", "4"));
+        int checks = Integer.parseInt(options.getOrDefault("checks", "20000"));
+        int checkClients = Integer.parseInt(options.getOrDefault("check-clients", "8"));
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        String[] metrics = {"emails_processed", "ai_responses", "leads_created"};
+
+        // track: the bodies are built first, so the clock measures the server.
+        List<String> bodies = new ArrayList<>();
+        for (int b = 0; b * batch < events; b++) {
+            StringBuilder body = new StringBuilder(batch * 120).append("{\"events\":[");
+            for (int i = 0; i < batch && b * batch + i < events; i++) {
+                int n = b * batch + i;
+                body.append(i == 0 ? "" : ",").append("{\"event_id\":\"load-").append(run).append('-').append(n)
+                        .append("\",\"user_id\":\"user-").append(String.format("%06d", 1 + n % users)).append("\",\"metric\":\"")
+                        .append(metrics[n % 3]).append("\",\"quantity\":1}");
+            }
+            bodies.add(body.append("]}").toString());
+        }
+        AtomicLong failed = new AtomicLong();
+        long trackNanos = run(trackClients, bodies.size(), client -> i -> {
+            HttpResponse<String> answer = client.send(request(url + "/api/usage/track", key, bodies.get(i)), HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 202) {
+                failed.incrementAndGet();
+                if (failed.get() == 1) {
+                    err.println("track answered " + answer.statusCode() + ": " + answer.body());
+                }
+            }
+        }, new long[bodies.size()]);
+        out.printf("track events=%d batches=%d clients=%d seconds=%.3f events_per_second=%.0f failed_batches=%d%n", events, bodies.size(),
+                trackClients, trackNanos / 1e9, events / (trackNanos / 1e9), failed.get());
+
+        String[] features = {"ai_replies", "lead_capture", "inbox_triage", "crm_sync"};
+        long[] latencies = new long[checks];
+        AtomicLong notOk = new AtomicLong();
+        long checkNanos = run(checkClients, checks, client -> i -> {
+            String body = "{\"user_id\":\"user-" + String.format("%06d", 1 + i % users) + "\",\"feature\":\"" + features[i % features.length] + "\"}";
+            long start = System.nanoTime();
+            HttpResponse<String> answer = client.send(request(url + "/api/features/check", key, body), HttpResponse.BodyHandlers.ofString());
+            latencies[i] = System.nanoTime() - start;
+            if (answer.statusCode() != 200) {
+                notOk.incrementAndGet();
+            }
+        }, latencies);
+        Arrays.sort(latencies);
+        out.printf("check requests=%d clients=%d seconds=%.3f requests_per_second=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f not_200=%d%n", checks,
+                checkClients, checkNanos / 1e9, checks / (checkNanos / 1e9), latencies[checks / 2] / 1e6, latencies[(int) (checks * 0.99)] / 1e6,
+                latencies[checks - 1] / 1e6, notOk.get());
+        return failed.get() == 0 && notOk.get() == 0 ? 0 : 1;
+    }
+
+    interface Task {
+        void run(int index) throws Exception;
+    }
+
+    interface ClientTask {
+        Task with(HttpClient client);
+    }
+
+    /** {@code clients} threads, each with its own keep-alive HTTP/1.1 client, take the indexes 0..count-1 in turn. */
+    private static long run(int clients, int count, ClientTask task, long[] unused) throws Exception {
+        AtomicLong next = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<?>> running = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int c = 0; c < clients; c++) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+            Task t = task.with(client);
+            running.add(pool.submit(() -> {
+                for (long i; (i = next.getAndIncrement()) < count; ) {
+                    t.run((int) i);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : running) {
+            f.get();
+        }
+        long nanos = System.nanoTime() - start;
+        pool.shutdown();
+        return nanos;
+    }
+
+    private static HttpRequest request(String url, String key, String body) {
+        return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+    }
+}
