@@ -82,21 +82,23 @@ class FeaturesApiController {
         if (feature == null || catalog.tiers().values().stream().noneMatch(t -> t.features().contains(feature))) {
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "bad_request", "feature: " + (feature == null ? "required" : "no tier offers '" + feature + "'"));
         }
-        var month = currentUsage.of(user, BillingPeriod.containing(clock.instant())).orElse(null);
-        if (month == null || month.tier() == null || !(month.status().equals("active") || month.status().equals("trial"))) {
+        // The plan first (one query); the month's usage only for a feature that stops at a hard limit.
+        var plan = currentUsage.planNow(user);
+        if (plan.status() == com.acme.billing.subscription.SubscriptionState.Status.NONE || plan.tier() == null) {
             return new Check(false, "no_subscription", null);
         }
-        Tier tier = catalog.tiers().get(month.tier());
+        Tier tier = catalog.tiers().get(plan.tier());
         if (tier == null || !tier.features().contains(feature)) {
-            return new Check(false, "not_in_tier", month.tier());
+            return new Check(false, "not_in_tier", plan.tier());
         }
         String metric = catalog.metricOf(feature).orElse(null);
         if (metric != null && tier.isHardLimit(metric)) {
-            var usage = month.metrics().stream().filter(m -> m.metric().equals(metric)).findFirst().orElse(null);
+            var month = currentUsage.of(user, BillingPeriod.containing(clock.instant())).orElse(null);
+            var usage = month == null ? null : month.metrics().stream().filter(m -> m.metric().equals(metric)).findFirst().orElse(null);
             if (usage != null && usage.used() >= usage.included()) {
-                return new Check(false, "limit_reached", month.tier());
+                return new Check(false, "limit_reached", plan.tier());
             }
         }
-        return new Check(true, "ok", month.tier());
+        return new Check(true, "ok", plan.tier());
     }
 }

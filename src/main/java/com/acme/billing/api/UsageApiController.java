@@ -110,8 +110,9 @@ class UsageApiController {
                 return;
             }
         }
-        ObjectNode event = ((ObjectNode) node).deepCopy();
+        ObjectNode event = (ObjectNode) node;
         if (!event.hasNonNull("timestamp")) {
+            event = event.deepCopy();
             event.put("timestamp", clock.instant().toString());
         }
         UsageLine.Fields fields = UsageLogFormat.fields(event);

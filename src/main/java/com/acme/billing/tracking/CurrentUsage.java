@@ -52,6 +52,12 @@ public class CurrentUsage {
         this.clock = clock;
     }
 
+    /** The user's plan now (trial or paid tier, or none): one query, for checks that need no usage. */
+    public SubscriptionState planNow(UserId user) {
+        Instant now = clock.instant();
+        return SubscriptionTimeline.of(subscriptions.changesOf(user).stream().filter(c -> !c.effectiveAt().isAfter(now)).toList()).stateAt(now);
+    }
+
     /** Empty for a user never seen: no subscription change and no usage. */
     public Optional<Month> of(UserId user, BillingPeriod period) {
         Instant now = clock.instant();

@@ -57,17 +57,20 @@ public class UsageTracker {
     }
 
     /**
-     * Synchronized: one serve process is the writer of {@code tracked_events}, and deciding "new" and
-     * inserting must not interleave with another batch holding the same id.
+     * Validation runs in the caller's thread; deciding "new" and inserting is serialized, since one
+     * serve process is the writer of {@code tracked_events} and two batches holding the same id must
+     * not both find it new.
      */
-    public synchronized Outcome track(List<Received> batch) {
+    public Outcome track(List<Received> batch) {
         Instant now = clock.instant();
         List<StagedLine.Event> events = new ArrayList<>();
         List<Refusal> refusals = validate(batch, now, events);
         if (!refusals.isEmpty()) {
             return new Outcome(0, 0, refusals);
         }
-        return tx.execute(status -> store(events, now));
+        synchronized (this) {
+            return tx.execute(status -> store(events, now));
+        }
     }
 
     /** The events that break a rule of SPEC 2, with the first rule each breaks; nothing is stored. */

@@ -71,6 +71,15 @@ public final class ApiLoad {
             }
             bodies.add(body.append("]}").toString());
         }
+        // Warm-up, not measured: the server's JIT compiles the paths first (a long-running serve is past this).
+        int warmBatches = Integer.parseInt(options.getOrDefault("warm-up", "40"));
+        for (int w = 0; w < warmBatches; w++) {
+            HttpClient warm = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            String body = bodies.get(0).replace("\"load-" + run + "-", "\"warm-" + run + "-" + w + "-");
+            warm.send(request(url + "/api/usage/track", key, body), HttpResponse.BodyHandlers.ofString());
+            warm.send(request(url + "/api/features/check", key, "{\"user_id\":\"user-000001\",\"feature\":\"ai_replies\"}"),
+                    HttpResponse.BodyHandlers.ofString());
+        }
         AtomicLong failed = new AtomicLong();
         long trackNanos = run(trackClients, bodies.size(), client -> i -> {
             HttpResponse<String> answer = client.send(request(url + "/api/usage/track", key, bodies.get(i)), HttpResponse.BodyHandlers.ofString());

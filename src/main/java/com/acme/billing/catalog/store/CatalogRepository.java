@@ -31,10 +31,25 @@ public class CatalogRepository {
         this.jdbc = jdbc;
     }
 
+    /**
+     * The newest version. A stored version never changes, so the last one read is kept and only the
+     * version number is asked for each time: serve's API reads the catalog on every request, and
+     * loading it whole (six queries) was most of a feature check (docs/benchmarks.md).
+     */
     public Optional<StoredCatalog> latest() {
         Optional<Integer> version = jdbc.sql("SELECT MAX(version) FROM catalog_versions").query(Integer.class).optional();
-        return version.map(this::load);
+        if (version.isEmpty()) {
+            return Optional.empty();
+        }
+        StoredCatalog cached = lastRead;
+        if (cached == null || cached.version() != version.get()) {
+            cached = load(version.get());
+            lastRead = cached;
+        }
+        return Optional.of(cached);
     }
+
+    private volatile StoredCatalog lastRead;
 
     /** Stores a new version and makes {@code feature_access} reflect it. Call inside a transaction. */
     public int save(Catalog catalog, String sha256, String source, Instant now) {
