@@ -21,7 +21,7 @@ class LayeringTest {
     /** Capabilities built on the domain and the plumbing. */
     static final String[] CAPABILITIES = {"com.acme.billing.ingest..", "com.acme.billing.invoice..", "com.acme.billing.stripe..",
             "com.acme.billing.report..", "com.acme.billing.nightly..", "com.acme.billing.ops..", "com.acme.billing.eventstore..",
-            "com.acme.billing.catalog.store..", "com.acme.billing.subscription.store..", "com.acme.billing.access.."};
+            "com.acme.billing.catalog.store..", "com.acme.billing.subscription.store..", "com.acme.billing.access..", "com.acme.billing.tracking.."};
 
     static JavaClasses production;
 
@@ -39,12 +39,20 @@ class LayeringTest {
                 .check(production);
     }
 
+    /** The HTTP API sits on top beside the command line: no capability, no plumbing, no command depends on it. */
+    @Test
+    void nothingDependsOnTheHttpApi() {
+        noClasses().that().resideOutsideOfPackage("com.acme.billing.api..")
+                .should().dependOnClassesThat().resideInAPackage("com.acme.billing.api..")
+                .check(production);
+    }
+
     /** The domain may refuse input with the one shared exception (exit 2), and use nothing else of the plumbing. */
     @Test
     void theDomainKnowsNeitherSpringNorJdbcNorTheLayersAbove() {
         noClasses().that().resideInAnyPackage(DOMAIN)
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "java.sql..", "javax.sql..",
-                        "com.acme.billing.cli..")
+                        "com.acme.billing.cli..", "com.acme.billing.api..")
                 .orShould().dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe("plumbing other than InputRefusedException",
                         c -> c.getPackageName().startsWith("com.acme.billing.platform")
                                 && !c.getName().equals("com.acme.billing.platform.InputRefusedException")))
