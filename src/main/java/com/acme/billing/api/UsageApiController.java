@@ -113,7 +113,9 @@ class UsageApiController {
         ObjectNode event = (ObjectNode) node;
         if (!event.hasNonNull("timestamp")) {
             event = event.deepCopy();
-            event.put("timestamp", clock.instant().toString());
+            // To the microsecond: the event store keeps microseconds and refuses finer timestamps, and the
+            // system clock has nanoseconds.
+            event.put("timestamp", clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString());
         }
         UsageLine.Fields fields = UsageLogFormat.fields(event);
         batch.add(new UsageTracker.Received(index, fields));

@@ -304,4 +304,15 @@ class ApiTest {
     private String check(String user, String feature) throws Exception {
         return served.api("POST", "/api/features/check", keys.get("service"), "{\"user_id\":\"" + user + "\",\"feature\":\"" + feature + "\"}").body();
     }
+
+    /** Found by the README walk-through: a clock with nanoseconds gave events without a timestamp a refused one. */
+    @Test
+    void anEventWithoutTimestampTakesNowToTheMicrosecond() throws Exception {
+        try (Served nanos = Served.start(db, Map.of("BILLING_NOW", "2026-10-20T12:00:00.123456789Z"))) {
+            HttpResponse<String> tracked = nanos.api("POST", "/api/usage/track", keys.get("service"),
+                    "{\"event_id\":\"now-1\",\"user_id\":\"alice\",\"metric\":\"ai_responses\",\"quantity\":2}");
+            assertThat(tracked.body()).isEqualTo("{\"accepted\":1,\"duplicates\":0}");
+        }
+        assertThat(db.jdbc().queryForObject("SELECT ts_us FROM tracked_events WHERE event_id = 'now-1'", Long.class)).isEqualTo(1792497600123456L);
+    }
 }
