@@ -46,9 +46,11 @@ class ApiSecurityConfig {
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
                 .anonymous(anonymous -> anonymous.disable())
-                .addFilterBefore(new ApiBodyLimitFilter(), AuthorizationFilter.class)
-                .addFilterBefore(bearer, ApiBodyLimitFilter.class)
+                // The key is checked in AuthenticationFilter's own place, the rate limit right after it (it needs the
+                // caller), the body limit last, before the authorization.
+                .addFilterAt(bearer, AuthenticationFilter.class)
                 .addFilterAfter(new ApiRateLimitFilter(customerRate, otherRate), AuthenticationFilter.class)
+                .addFilterBefore(new ApiBodyLimitFilter(), AuthorizationFilter.class)
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(HttpMethod.POST, "/api/usage/track").hasAnyRole("ADMIN", "SERVICE")
                         .requestMatchers(HttpMethod.GET, "/api/usage/current", "/api/usage/limits", "/api/features/available").hasAnyRole(READ_USAGE)

@@ -315,4 +315,25 @@ class ApiTest {
         }
         assertThat(db.jdbc().queryForObject("SELECT ts_us FROM tracked_events WHERE event_id = 'now-1'", Long.class)).isEqualTo(1792497600123456L);
     }
+
+    /** Per key, a bucket of one second's worth (here 5 for customer keys): beyond it 429 with Retry-After; other keys are not affected. */
+    @Test
+    void aKeyOverItsRateIsRefusedWith429AndRetryAfter() throws Exception {
+        try (Served limited = Served.start(db, Map.of("BILLING_NOW", NOW, "BILLING_API_RATELIMIT_CUSTOMER", "5"))) {
+            List<Integer> statuses = new ArrayList<>();
+            HttpResponse<String> refused = null;
+            for (int i = 0; i < 20; i++) {
+                HttpResponse<String> answer = limited.api("GET", "/api/usage/limits", keys.get("customer"), null);
+                statuses.add(answer.statusCode());
+                if (answer.statusCode() == 429 && refused == null) {
+                    refused = answer;
+                }
+            }
+            assertThat(statuses.subList(0, 5)).containsOnly(200);
+            assertThat(statuses).contains(429);
+            assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+            assertThat(refused.body()).isEqualTo("{\"error\":\"rate_limited\",\"details\":[\"more than 5 requests per second for this key\"]}");
+            assertThat(limited.api("GET", "/api/usage/limits?user_id=alice", keys.get("service"), null).statusCode()).isEqualTo(200);
+        }
+    }
 }
