@@ -96,9 +96,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     }
 
     private static void dropWorkingTables(Statement st) throws SQLException {
-        for (String drop : EventClassification.DROP) {
-            st.execute(drop);
-        }
+        EventClassification.dropWorkingTables(st);
         st.execute("DROP VIEW IF EXISTS staged");
     }
 

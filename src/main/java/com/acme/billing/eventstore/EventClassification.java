@@ -99,10 +99,15 @@ final class EventClassification {
                 conflicts.add(rs.getLong(1));
             }
         }
+        dropWorkingTables(st);
+        return new EventStore.StoreResult(staged, accepted, duplicates, conflicts);
+    }
+
+    /** Drops the working tables of {@link #classifyAndInsert} (not {@code staged}, which is each adapter's own). */
+    static void dropWorkingTables(Statement st) throws SQLException {
         for (String drop : DROP) {
             st.execute(drop);
         }
-        return new EventStore.StoreResult(staged, accepted, duplicates, conflicts);
     }
 
     static long count(Statement st, String sql) throws SQLException {

@@ -93,9 +93,7 @@ public class PostgresEventStore implements EventStore {
     }
 
     private static void dropWorkingTables(Statement st) throws SQLException {
-        for (String drop : EventClassification.DROP) {
-            st.execute(drop);
-        }
+        EventClassification.dropWorkingTables(st);
         st.execute("DROP TABLE IF EXISTS staged");
     }
 

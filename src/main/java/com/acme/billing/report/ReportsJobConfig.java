@@ -81,7 +81,7 @@ public class ReportsJobConfig {
     @StepScope
     StatementWriter statementWriter(ReportRepository reports, ReportTemplates templates, ExecutorService reportWorkers, ExecutorService reportLoader,
             @Value("#{jobParameters['period']}") String period, @Value("#{jobParameters['dir']}") String dir,
-            @Value("${billing.reports.seller:Acme Analytics Inc.\nUsage-based billing\nbilling@acme.example}") String seller,
+            @Value("${billing.reports.seller}") String seller,
             @Value("${billing.progress-interval-ms:2000}") long progressMillis) throws java.io.IOException {
         Path invoices = Path.of(dir).resolve("invoices");
         Files.createDirectories(invoices);

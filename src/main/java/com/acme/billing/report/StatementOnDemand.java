@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -34,7 +33,7 @@ public class StatementOnDemand {
     private final String seller;
 
     public StatementOnDemand(ReportRepository reports, ReportTemplates templates, BillingPaths paths, JdbcClient jdbc,
-            @Value("${billing.reports.seller:Acme Analytics Inc.\nUsage-based billing\nbilling@acme.example}") String seller) {
+            @Value("${billing.reports.seller}") String seller) {
         this.reports = reports;
         this.templates = templates;
         this.paths = paths;
@@ -60,9 +59,7 @@ public class StatementOnDemand {
                 Statement statement = reports.statements(invoice.period(), List.of(invoice.invoiceId())).get(0);
                 BillingPeriod period = BillingPeriod.parse(invoice.period());
                 int days = (int) Duration.between(period.start(), period.end()).toDays();
-                Map<String, Object> parameters = StatementFormat.parameters(statement, seller);
-                parameters.put("USAGE_CHART", UsageByDayChart.of(statement, days));
-                PdfRenderer.render(templates.get(ReportTemplates.STATEMENT), parameters, StatementFormat.rows(statement), target);
+                StatementWriter.render(templates.get(ReportTemplates.STATEMENT), statement, seller, days, target);
                 return Files.readAllBytes(target);
             } finally {
                 Files.deleteIfExists(target);

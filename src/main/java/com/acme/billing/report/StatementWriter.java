@@ -89,11 +89,16 @@ public class StatementWriter implements ItemWriter<String> {
         return pdf;
     }
 
+    /** One statement into {@code target}: the reports job's way, and the API's on demand. */
+    static void render(JasperReport template, Statement statement, String seller, int daysInMonth, Path target) {
+        Map<String, Object> parameters = StatementFormat.parameters(statement, seller);
+        parameters.put("USAGE_CHART", UsageByDayChart.of(statement, daysInMonth));
+        PdfRenderer.render(template, parameters, StatementFormat.rows(statement), target);
+    }
+
     private Future<Void> render(Statement statement) {
         return workers.submit(() -> {
-            Map<String, Object> parameters = StatementFormat.parameters(statement, seller);
-            parameters.put("USAGE_CHART", UsageByDayChart.of(statement, daysInMonth));
-            PdfRenderer.render(template, parameters, StatementFormat.rows(statement), pdfOf(invoicesDir, statement.invoiceId()));
+            render(template, statement, seller, daysInMonth, pdfOf(invoicesDir, statement.invoiceId()));
             progress.at(done.incrementAndGet());
             return null;
         });

@@ -10,6 +10,7 @@ import com.acme.billing.rating.Segments;
 import com.acme.billing.subscription.SubscriptionChange;
 import com.acme.billing.subscription.SubscriptionState;
 import com.acme.billing.subscription.SubscriptionTimeline;
+import com.acme.billing.subscription.store.PlanChanges;
 import com.acme.billing.subscription.store.SubscriptionRepository;
 import com.acme.billing.user.UserId;
 import java.math.BigDecimal;
@@ -87,15 +88,7 @@ public class CurrentUsage {
                     : BigDecimal.valueOf(u).multiply(BigDecimal.valueOf(100)).divide(BigDecimal.valueOf(inc), 1, RoundingMode.HALF_UP);
             return new MetricUsage(metric, u, inc, Math.max(0, inc - u), percent, current != null && current.isHardLimit(metric), u > inc);
         }).toList();
-        return Optional.of(new Month(user.value(), period.toString(), state.tier(), status(state, changes), rows));
-    }
-
-    private static String status(SubscriptionState state, List<SubscriptionChange> changes) {
-        return switch (state.status()) {
-            case TRIAL -> "trial";
-            case PAID -> "active";
-            case NONE -> changes.isEmpty() ? "none" : "cancelled";
-        };
+        return Optional.of(new Month(user.value(), period.toString(), state.tier(), PlanChanges.status(state, !changes.isEmpty()), rows));
     }
 
     /** Ingested usage of the month plus the tracked events not moved yet, per metric. */

@@ -139,7 +139,8 @@ public class PlanChanges {
         return SubscriptionTimeline.of(subscriptions.changesOf(user)).stateAt(clock.instant());
     }
 
-    private static String status(SubscriptionState state, boolean seen) {
+    /** SPEC 8's status word: trial, active, cancelled (seen before, nothing now) or none (never seen). */
+    public static String status(SubscriptionState state, boolean seen) {
         return switch (state.status()) {
             case TRIAL -> "trial";
             case PAID -> "active";
