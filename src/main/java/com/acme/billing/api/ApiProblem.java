@@ -21,6 +21,11 @@ public class ApiProblem extends RuntimeException {
         this.details = List.copyOf(details);
     }
 
+    /** 404 for a user with no trial or paid plan now (never subscribed, or cancelled). */
+    static ApiProblem noPlan(com.acme.billing.user.UserId user) {
+        return new ApiProblem(HttpStatus.NOT_FOUND, "not_found", "user " + user.value() + " has no plan now (no subscription, or cancelled)");
+    }
+
     public HttpStatus status() {
         return status;
     }

@@ -49,8 +49,7 @@ class FeaturesApiController {
         String name = tierName;
         if (name == null || caller.role() == com.acme.billing.access.Role.CUSTOMER) {
             UserId user = caller.userFor(userId, "user_id");
-            name = jdbc.sql("SELECT tier FROM subscriptions WHERE user_id = ?").param(user.value()).query(String.class).optional()
-                    .orElseThrow(() -> new ApiProblem(HttpStatus.NOT_FOUND, "not_found", "no subscription known for user " + user.value()));
+            name = currentUsage.tierNow(user).orElseThrow(() -> ApiProblem.noPlan(user));
         }
         Tier tier = catalog.tiers().get(name);
         if (tier == null) {
@@ -83,7 +82,8 @@ class FeaturesApiController {
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "bad_request", "feature: " + (feature == null ? "required" : "no tier offers '" + feature + "'"));
         }
         // The plan first (one query); the month's usage only for a feature that stops at a hard limit.
-        var plan = currentUsage.planNow(user);
+        var changes = currentUsage.changesNow(user);
+        var plan = currentUsage.planNow(changes);
         if (plan.status() == com.acme.billing.subscription.SubscriptionState.Status.NONE || plan.tier() == null) {
             return new Check(false, "no_subscription", null);
         }
@@ -93,7 +93,7 @@ class FeaturesApiController {
         }
         String metric = catalog.metricOf(feature).orElse(null);
         if (metric != null && tier.isHardLimit(metric)) {
-            var month = currentUsage.of(user, BillingPeriod.containing(clock.instant())).orElse(null);
+            var month = currentUsage.of(user, BillingPeriod.containing(clock.instant()), changes, catalog).orElse(null);
             var usage = month == null ? null : month.metrics().stream().filter(m -> m.metric().equals(metric)).findFirst().orElse(null);
             if (usage != null && usage.used() >= usage.included()) {
                 return new Check(false, "limit_reached", plan.tier());

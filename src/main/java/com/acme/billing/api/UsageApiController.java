@@ -146,11 +146,7 @@ class UsageApiController {
     @GetMapping("/api/usage/limits")
     Limits limits(@AuthenticationPrincipal ApiCaller caller, @RequestParam(name = "user_id", required = false) String userId) {
         UserId user = caller.userFor(userId, "user_id");
-        String tierName = jdbc.sql("SELECT tier FROM subscriptions WHERE user_id = ?").param(user.value()).query(String.class).optional()
-                .orElseThrow(() -> new ApiProblem(HttpStatus.NOT_FOUND, "not_found", "no subscription known for user " + user.value()));
-        if (tierName == null) {
-            throw new ApiProblem(HttpStatus.NOT_FOUND, "not_found", "user " + user.value() + " has no tier");
-        }
+        String tierName = currentUsage.tierNow(user).orElseThrow(() -> ApiProblem.noPlan(user));
         var catalog = catalogs.latest().orElseThrow().catalog();
         Tier tier = catalog.tiers().get(tierName);
         Map<String, Limit> limits = new LinkedHashMap<>();

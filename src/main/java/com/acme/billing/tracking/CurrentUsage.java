@@ -53,21 +53,39 @@ public class CurrentUsage {
         this.clock = clock;
     }
 
-    /** The user's plan now (trial or paid tier, or none): one query, for checks that need no usage. */
-    public SubscriptionState planNow(UserId user) {
+    /** The user's subscription changes in force now (those effective later are not known yet): one query. */
+    public List<SubscriptionChange> changesNow(UserId user) {
         Instant now = clock.instant();
-        return SubscriptionTimeline.of(subscriptions.changesOf(user).stream().filter(c -> !c.effectiveAt().isAfter(now)).toList()).stateAt(now);
+        return subscriptions.changesOf(user).stream().filter(c -> !c.effectiveAt().isAfter(now)).toList();
+    }
+
+    /** The user's plan now (trial or paid tier, or none) from {@link #changesNow}. */
+    public SubscriptionState planNow(List<SubscriptionChange> changesNow) {
+        return SubscriptionTimeline.of(changesNow).stateAt(clock.instant());
+    }
+
+    /** The user's trial or paid tier now; empty when the user has none (never subscribed, or cancelled). */
+    public Optional<String> tierNow(UserId user) {
+        return Optional.ofNullable(planNow(changesNow(user)).tier());
     }
 
     /** Empty for a user never seen: no subscription change and no usage. */
     public Optional<Month> of(UserId user, BillingPeriod period) {
+        return of(user, period, changesNow(user), null);
+    }
+
+    /**
+     * As {@link #of(UserId, BillingPeriod)} with the changes of {@link #changesNow} and the catalog already
+     * read by the caller (null: the latest), so that a feature check asks the database no question twice.
+     */
+    public Optional<Month> of(UserId user, BillingPeriod period, List<SubscriptionChange> changes, Catalog knownCatalog) {
         Instant now = clock.instant();
-        List<SubscriptionChange> changes = subscriptions.changesOf(user).stream().filter(c -> !c.effectiveAt().isAfter(now)).toList();
         Map<String, Long> used = used(user, period);
         if (changes.isEmpty() && used.isEmpty()) {
             return Optional.empty();
         }
-        Catalog catalog = catalogs.latest().orElseThrow(() -> new IllegalStateException("no catalog imported")).catalog();
+        Catalog catalog = knownCatalog != null ? knownCatalog
+                : catalogs.latest().orElseThrow(() -> new IllegalStateException("no catalog imported")).catalog();
         SubscriptionTimeline timeline = SubscriptionTimeline.of(changes);
         SubscriptionState state = timeline.stateAt(now);
         long monthSeconds = Duration.between(period.start(), period.end()).toSeconds();
@@ -91,18 +109,16 @@ public class CurrentUsage {
         return Optional.of(new Month(user.value(), period.toString(), state.tier(), PlanChanges.status(state, !changes.isEmpty()), rows));
     }
 
-    /** Ingested usage of the month plus the tracked events not moved yet, per metric. */
+    /** Ingested usage of the month plus the tracked events not moved yet, per metric: one query. */
     private Map<String, Long> used(UserId user, BillingPeriod period) {
         Map<String, Long> used = new HashMap<>();
-        jdbc.query("SELECT metric_type, count FROM usage_metrics WHERE month_year = ? AND user_id = ?",
+        var start = period.start().atZone(java.time.ZoneOffset.UTC);
+        int yyyymm = start.getYear() * 100 + start.getMonthValue();
+        jdbc.query("SELECT metric_type, count FROM usage_metrics WHERE month_year = ? AND user_id = ? "
+                + "UNION ALL SELECT metric, SUM(quantity) FROM tracked_events WHERE yyyymm = ? AND user_id = ? AND moved_sha256 IS NULL GROUP BY metric",
                 rs -> {
                     used.merge(rs.getString(1), rs.getLong(2), Long::sum);
-                }, period.toString(), user.value());
-        int yyyymm = period.start().atZone(java.time.ZoneOffset.UTC).getYear() * 100 + period.start().atZone(java.time.ZoneOffset.UTC).getMonthValue();
-        jdbc.query("SELECT metric, SUM(quantity) FROM tracked_events WHERE yyyymm = ? AND user_id = ? AND moved_sha256 IS NULL GROUP BY metric",
-                rs -> {
-                    used.merge(rs.getString(1), rs.getLong(2), Long::sum);
-                }, yyyymm, user.value());
+                }, period.toString(), user.value(), yyyymm, user.value());
         return used;
     }
 }
