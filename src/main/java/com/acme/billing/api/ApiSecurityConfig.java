@@ -60,6 +60,7 @@ class ApiSecurityConfig {
                         .requestMatchers(HttpMethod.DELETE, "/api/billing/cancel").hasAnyRole(CHANGE_PLAN)
                         .requestMatchers(HttpMethod.GET, "/api/billing/subscription").hasAnyRole("ADMIN", "SERVICE", "FINANCE", "OPERATOR", "CUSTOMER")
                         .requestMatchers(HttpMethod.GET, "/api/billing/invoices", "/api/billing/invoices/*").hasAnyRole(READ_BILLING)
+                        .requestMatchers(HttpMethod.GET, "/api/analytics", "/api/experiments/*").hasAnyRole("ADMIN", "FINANCE", "OPERATOR")
                         .requestMatchers("/api/ops/**").hasAnyRole("ADMIN", "OPERATOR")
                         .anyRequest().authenticated())
                 .exceptionHandling(errors -> errors

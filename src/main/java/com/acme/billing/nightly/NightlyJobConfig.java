@@ -50,9 +50,9 @@ public class NightlyJobConfig {
 
     @Bean
     Job nightlyJob(JobRepository jobRepository, ExecutionOwnerListener owners, Step planNight, Step ingestInbox, Step rerateOpenPeriods,
-            Step finalizeDuePeriods, Step pushToStripe, Step renderReports) {
+            Step finalizeDuePeriods, Step pushToStripe, Step computeAnalytics, Step renderReports) {
         return new JobBuilder(JOB_NAME, jobRepository).listener(owners).start(planNight).next(ingestInbox).next(rerateOpenPeriods)
-                .next(finalizeDuePeriods).next(pushToStripe).next(renderReports).build();
+                .next(finalizeDuePeriods).next(pushToStripe).next(computeAnalytics).next(renderReports).build();
     }
 
     private static Step step(String name, JobRepository jobRepository, Tasklet tasklet) {
@@ -213,6 +213,23 @@ public class NightlyJobConfig {
             }
             var outcome = push.getObject().push(BillingPeriod.parse(last), status.pushed());
             done.add(last + ": " + outcome.pushed() + " lines pushed");
+        }));
+    }
+
+    /** The job {@code analytics} for last month and this month so far, before the reports that show its KPI page. */
+    @Bean
+    Step computeAnalytics(JobRepository jobRepository, ObjectProvider<Operations> operations,
+            ObjectProvider<com.acme.billing.analytics.job.AnalyticsService> analyticsProvider, ObjectProvider<ReportsService> reportsProvider,
+            BillingPaths paths) {
+        return step("computeAnalytics", jobRepository, resumable(operations, (plan, done) -> {
+            for (String period : List.of(plan.getString("last"), plan.getString("current"))) {
+                if (reportsProvider.getObject().hasInvoices(BillingPeriod.parse(period))) {
+                    var outcome = analyticsProvider.getObject().run(BillingPeriod.parse(period), paths.reports().resolve(period));
+                    String mrr = outcome.figures().stream().filter(r -> r.metric().equals("mrr") && r.tier().equals("all"))
+                            .map(r -> r.value()).findFirst().orElse("-");
+                    done.add(period + ": MRR " + mrr + ", analytics.csv and cohorts.csv in " + outcome.dir());
+                }
+            }
         }));
     }
 

@@ -179,29 +179,9 @@ public class StripeWebhooks {
 
     private String payment(String eventId, Instant created, JsonNode invoice, String status) {
         String stripeInvoice = text(invoice.path("id"));
-        Set<String> ours = new LinkedHashSet<>();
-        String direct = text(invoice.path("metadata").path("invoice_id"));
-        if (direct != null) {
-            ours.add(direct);
-        }
-        for (JsonNode line : invoice.path("lines").path("data")) {
-            String id = text(line.path("metadata").path("invoice_id"));
-            if (id != null) {
-                ours.add(id);
-            }
-        }
-        List<String> known = new ArrayList<>();
-        String user = null;
-        for (String id : ours) {
-            List<String> users = jdbc.sql("SELECT user_id FROM invoices WHERE invoice_id = ?").param(id).query(String.class).list();
-            if (!users.isEmpty()) {
-                known.add(id);
-                user = users.get(0);
-            }
-        }
-        if (user == null && text(invoice.path("customer")) != null) {
-            user = userOfCustomer(text(invoice.path("customer")));
-        }
+        PaymentSubject subject = subjectOf(invoice);
+        List<String> known = subject.invoiceIds();
+        String user = subject.userId();
         List<String> updated = new ArrayList<>();
         for (String id : known) {
             if (recordPayment(id, status, stripeInvoice, eventId, created)) {
@@ -237,6 +217,42 @@ public class StripeWebhooks {
         jdbc.sql("UPDATE invoice_payments SET status = ?, stripe_invoice_id = ?, event_id = ?, event_created = ?, updated_at = ? WHERE invoice_id = ?")
                 .params(status, stripeInvoice, eventId, utc(created), utc(clock.instant()), invoiceId).update();
         return true;
+    }
+
+    /** Our invoices a Stripe invoice pays (from its and its lines' metadata), and whose they are. */
+    public record PaymentSubject(List<String> invoiceIds, String userId) {
+    }
+
+    /**
+     * Whom a Stripe invoice object is about: our invoice ids in its metadata (and its lines'), and the
+     * user of those invoices, else the user of its Stripe customer (null when neither is known).
+     * Used by the payment webhooks and by analytics' payment success rate per tier.
+     */
+    public PaymentSubject subjectOf(JsonNode invoice) {
+        Set<String> ours = new LinkedHashSet<>();
+        String direct = text(invoice.path("metadata").path("invoice_id"));
+        if (direct != null) {
+            ours.add(direct);
+        }
+        for (JsonNode line : invoice.path("lines").path("data")) {
+            String id = text(line.path("metadata").path("invoice_id"));
+            if (id != null) {
+                ours.add(id);
+            }
+        }
+        List<String> known = new ArrayList<>();
+        String user = null;
+        for (String id : ours) {
+            List<String> users = jdbc.sql("SELECT user_id FROM invoices WHERE invoice_id = ?").param(id).query(String.class).list();
+            if (!users.isEmpty()) {
+                known.add(id);
+                user = users.get(0);
+            }
+        }
+        if (user == null && text(invoice.path("customer")) != null) {
+            user = userOfCustomer(text(invoice.path("customer")));
+        }
+        return new PaymentSubject(List.copyOf(known), user);
     }
 
     private String userOfCustomer(String customer) {
