@@ -81,14 +81,16 @@ class ApiTest {
         }
         List<Call> calls = List.of(new Call("POST", "/api/usage/track", "{\"events\":[]}"),
                 new Call("GET", "/api/usage/limits?user_id=alice", null),
-                new Call("GET", "/api/features/available?user_id=alice", null));
-        // What each role gets: 400 is the tracking endpoint refusing the empty batch, i.e. the role passed.
+                new Call("GET", "/api/features/available?user_id=alice", null),
+                new Call("GET", "/api/analytics?period=2026-10", null));
+        // What each role gets: 400 is the tracking endpoint refusing the empty batch, i.e. the role passed; 404 is
+        // analytics not run for the month yet, also past the role check.
         Map<String, List<Integer>> expected = Map.of(
-                "admin", List.of(400, 200, 200),
-                "service", List.of(400, 200, 200),
-                "finance", List.of(403, 403, 403),
-                "operator", List.of(403, 200, 200),
-                "customer", List.of(403, 200, 200));
+                "admin", List.of(400, 200, 200, 404),
+                "service", List.of(400, 200, 200, 403),
+                "finance", List.of(403, 403, 403, 404),
+                "operator", List.of(403, 200, 200, 404),
+                "customer", List.of(403, 200, 200, 403));
         for (var role : expected.entrySet()) {
             List<Integer> got = new ArrayList<>();
             for (Call call : calls) {
