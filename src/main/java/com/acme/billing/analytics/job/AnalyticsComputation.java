@@ -37,6 +37,7 @@ public class AnalyticsComputation {
     private record Payment(boolean paid, Instant created) {
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AnalyticsComputation.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final AnalyticsRepository analytics;
@@ -53,11 +54,13 @@ public class AnalyticsComputation {
     }
 
     public Result compute(BillingPeriod period) {
+        long began = System.nanoTime();
         Catalog catalog = periodCatalog.of(period.toString()).catalog();
         PriceBook prices = (user, tier) -> catalog.tier(tier).map(Tier::monthlyPrice).orElse(null);
         MonthKpis kpis = new MonthKpis(period, catalog.minorDigits(), List.copyOf(catalog.tiers().keySet()), catalog.metrics());
         Cohorts cohorts = new Cohorts(period, catalog.minorDigits());
-        Map<String, Set<String>> used = analytics.metricsUsed(period);
+        AnalyticsRepository.MonthUsage monthUsage = analytics.usage(period, true);
+        Map<String, Set<String>> used = monthUsage.metricsUsed();
 
         // Payment events by user; the tier in force at each event is known once the user's history is read.
         Map<String, List<Payment>> payments = new HashMap<>();
@@ -70,6 +73,7 @@ public class AnalyticsComputation {
             }
         }
         long[] users = {0};
+        long histories = System.nanoTime();
         subscriptions.forEachUser(period.end(), null, (user, changes) -> {
             SubscriptionTimeline timeline = SubscriptionTimeline.of(changes);
             kpis.add(UserMonth.of(user, timeline, period, prices), used.getOrDefault(user, Set.of()));
@@ -81,10 +85,11 @@ public class AnalyticsComputation {
             users[0]++;
         });
         payments.values().forEach(list -> list.forEach(p -> kpis.payment(p.paid(), null)));
+        long usage = System.nanoTime();
 
         BillingPeriod before = new BillingPeriod(period.month().minusMonths(1));
-        Map<String, Long> thisMonth = analytics.usageTotals(period);
-        Map<String, Long> monthBefore = analytics.usageTotals(before);
+        Map<String, Long> thisMonth = monthUsage.totals();
+        Map<String, Long> monthBefore = analytics.usage(before, false).totals();
         catalog.metrics().forEach(m -> kpis.usage(m, null, thisMonth.getOrDefault(m, 0L), monthBefore.getOrDefault(m, 0L)));
         Map<String, Map<String, Long>> tiersNow = analytics.usageByTier(period);
         Map<String, Map<String, Long>> tiersBefore = analytics.usageByTier(before);
@@ -99,6 +104,9 @@ public class AnalyticsComputation {
         kpis.acquisitionCost(analytics.acquisitionCost(period));
         kpis.billed(null, analytics.billedTotal(period));
         analytics.billedByTier(period).forEach(kpis::billed);
-        return new Result(kpis.rows(), cohorts.rows(), users[0]);
+        Result result = new Result(kpis.rows(), cohorts.rows(), users[0]);
+        LOG.info("analytics {}: usage and payments read in {} ms, {} subscription histories in {} ms, usage by tier and billed totals in {} ms",
+                period, (histories - began) / 1_000_000, users[0], (usage - histories) / 1_000_000, (System.nanoTime() - usage) / 1_000_000);
+        return result;
     }
 }

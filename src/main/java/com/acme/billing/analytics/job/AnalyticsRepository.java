@@ -34,35 +34,36 @@ public class AnalyticsRepository {
         this.template = template;
     }
 
-    /** user -> the metrics with usage above 0 in the month (every event ingested so far). */
-    public Map<String, Set<String>> metricsUsed(BillingPeriod period) {
-        Map<String, Set<String>> used = new HashMap<>();
-        jdbc.sql("SELECT user_id, metric_type FROM usage_metrics WHERE month_year = ? AND count > 0").param(period.toString())
-                .query(rs -> {
-                    used.computeIfAbsent(rs.getString(1), u -> new HashSet<>(4)).add(rs.getString(2));
-                });
-        return used;
+    /** The month's usage: per user the metrics used (above 0), and the whole book's total per metric. */
+    public record MonthUsage(Map<String, Set<String>> metricsUsed, Map<String, Long> totals) {
     }
 
-    /** metric -> the whole book's usage of the month. */
-    public Map<String, Long> usageTotals(BillingPeriod period) {
+    /** Every event ingested so far for the month, in one read of {@code usage_metrics}; {@code perUser} false: totals only. */
+    public MonthUsage usage(BillingPeriod period, boolean perUser) {
+        Map<String, Set<String>> used = new HashMap<>();
         Map<String, Long> totals = new HashMap<>();
-        jdbc.sql("SELECT metric_type, SUM(count) FROM usage_metrics WHERE month_year = ? GROUP BY metric_type").param(period.toString())
+        jdbc.sql("SELECT user_id, metric_type, count FROM usage_metrics WHERE month_year = ?").param(period.toString())
                 .query(rs -> {
-                    totals.put(rs.getString(1), rs.getLong(2));
+                    long count = rs.getLong(3);
+                    if (count > 0) {
+                        String metric = rs.getString(2);
+                        if (perUser) {
+                            used.computeIfAbsent(rs.getString(1), u -> new HashSet<>(4)).add(metric);
+                        }
+                        totals.merge(metric, count, Long::sum);
+                    }
                 });
-        return totals;
+        return new MonthUsage(used, totals);
     }
 
     /**
      * tier -> metric -> usage, by the tier of the segment each event was rated in (close-period's
-     * {@code rating_usage}); empty for a month not closed yet.
+     * {@code usage_summaries}); empty for a month not closed yet.
      */
     public Map<String, Map<String, Long>> usageByTier(BillingPeriod period) {
         Map<String, Map<String, Long>> byTier = new HashMap<>();
-        jdbc.sql("SELECT s.tier, u.metric, SUM(u.quantity) FROM rating_usage u JOIN rating_segments s "
-                + "ON s.period = u.period AND s.user_id = u.user_id AND s.seg_no = u.seg_no "
-                + "WHERE u.period = ? AND s.tier IS NOT NULL GROUP BY s.tier, u.metric").param(period.toString())
+        jdbc.sql("SELECT tier, metric, SUM(quantity) FROM usage_summaries WHERE period = ? AND tier <> '' GROUP BY tier, metric")
+                .param(period.toString())
                 .query(rs -> {
                     byTier.computeIfAbsent(rs.getString(1), t -> new HashMap<>()).put(rs.getString(2), rs.getLong(3));
                 });
