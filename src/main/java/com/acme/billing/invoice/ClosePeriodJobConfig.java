@@ -122,8 +122,8 @@ public class ClosePeriodJobConfig {
 
     @Bean
     @StepScope
-    UserRater userRater(RatingRun run) {
-        return new UserRater(run.period(), run.catalog().catalog());
+    UserRater userRater(RatingRun run, com.acme.billing.experiment.store.ExperimentPricing pricing) {
+        return new UserRater(run.period(), pricing.catalogs(run.catalog().catalog()));
     }
 
     /*
@@ -132,19 +132,19 @@ public class ClosePeriodJobConfig {
      * step-scoped proxy and warns at every start when a bean method declares only an interface.
      */
 
-    /** Rates one user's period at the period's catalog. */
+    /** Rates one user's period at the period's catalog, with the overrides of the user's experiment variant if any. */
     static class UserRater implements ItemProcessor<UserPeriod, RatedUser> {
         private final BillingPeriod period;
-        private final Catalog catalog;
+        private final com.acme.billing.experiment.VariantCatalogs catalogs;
 
-        UserRater(BillingPeriod period, Catalog catalog) {
+        UserRater(BillingPeriod period, com.acme.billing.experiment.VariantCatalogs catalogs) {
             this.period = period;
-            this.catalog = catalog;
+            this.catalogs = catalogs;
         }
 
         @Override
         public RatedUser process(UserPeriod user) {
-            return new RatedUser(user.userId(), Rating.rate(period, user.segments(), catalog));
+            return new RatedUser(user.userId(), Rating.rate(period, user.segments(), catalogs.forUser(user.userId())));
         }
     }
 

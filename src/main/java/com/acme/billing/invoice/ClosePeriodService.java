@@ -37,7 +37,8 @@ public class ClosePeriodService {
 
     public ClosePeriodService(PeriodCatalog periodCatalog, CatalogRepository catalogs, InvoiceRepository invoices, RatingInputs inputs, InvoicePlanner planner,
             JobRunner jobRunner, @Qualifier("closePeriodJob") Job closeJob, @Qualifier("finalizePeriodJob") Job finalizeJob,
-            Clock clock) {
+            Clock clock, com.acme.billing.experiment.store.ExperimentPricing pricing) {
+        this.pricing = pricing;
         this.periodCatalog = periodCatalog;
         this.catalogs = catalogs;
         this.invoices = invoices;
@@ -49,6 +50,8 @@ public class ClosePeriodService {
         this.clock = clock;
     }
 
+    private final com.acme.billing.experiment.store.ExperimentPricing pricing;
+
     public CatalogRepository.StoredCatalog catalogFor(BillingPeriod period) {
         return periodCatalog.of(period.toString());
     }
@@ -59,16 +62,19 @@ public class ClosePeriodService {
         }
         var catalog = catalogFor(period);
         if (dryRun) {
+            var catalogs = pricing.catalogs(catalog.catalog(), true);
             boolean finalized = invoices.period(period.toString()).map(InvoiceRepository.PeriodState::finalized).orElse(false);
             List<RatedUser> rated = new ArrayList<>();
             MemorySink sink = new MemorySink();
             inputs.build(period, sink);
-            sink.users().forEach(u -> rated.add(new RatedUser(u.userId(), Rating.rate(period, u.segments(), catalog.catalog()))));
+            sink.users().forEach(u -> rated.add(new RatedUser(u.userId(), Rating.rate(period, u.segments(), catalogs.forUser(u.userId())))));
             List<InvoicePlan> plans = planner.plan(period.toString(), finalized, rated).stream().filter(p -> !p.lines().isEmpty()).toList();
             long lines = plans.stream().mapToLong(p -> p.lines().size()).sum();
             BigDecimal total = plans.stream().map(p -> p.total().amount()).reduce(BigDecimal.ZERO, BigDecimal::add);
             return new Outcome(period.toString(), plans.size(), lines, total, catalog.catalog().currency(), null, plans);
         }
+        // Who is in a pricing experiment is recorded before the run rates them (and so before a restart of it).
+        pricing.recordAssignments();
         // The version read here is the run's; a resumed run keeps the version it pinned when it started.
         JobExecution execution = jobRunner.start(closeJob, new JobParametersBuilder()
                 .addString("period", period.toString())

@@ -44,9 +44,11 @@ public class AnalyticsComputation {
     private final SubscriptionRepository subscriptions;
     private final PeriodCatalog periodCatalog;
     private final StripeWebhooks webhooks;
+    private final com.acme.billing.experiment.store.ExperimentPricing pricing;
 
     public AnalyticsComputation(AnalyticsRepository analytics, SubscriptionRepository subscriptions, PeriodCatalog periodCatalog,
-            StripeWebhooks webhooks) {
+            StripeWebhooks webhooks, com.acme.billing.experiment.store.ExperimentPricing pricing) {
+        this.pricing = pricing;
         this.analytics = analytics;
         this.subscriptions = subscriptions;
         this.periodCatalog = periodCatalog;
@@ -56,7 +58,8 @@ public class AnalyticsComputation {
     public Result compute(BillingPeriod period) {
         long began = System.nanoTime();
         Catalog catalog = periodCatalog.of(period.toString()).catalog();
-        PriceBook prices = (user, tier) -> catalog.tier(tier).map(Tier::monthlyPrice).orElse(null);
+        // Users of a pricing experiment pay their variant's prices (SPEC 9).
+        PriceBook prices = pricing.catalogs(catalog)::monthlyPrice;
         MonthKpis kpis = new MonthKpis(period, catalog.minorDigits(), List.copyOf(catalog.tiers().keySet()), catalog.metrics());
         Cohorts cohorts = new Cohorts(period, catalog.minorDigits());
         AnalyticsRepository.MonthUsage monthUsage = analytics.usage(period, true);

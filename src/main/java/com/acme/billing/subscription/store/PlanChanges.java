@@ -45,9 +45,11 @@ public class PlanChanges {
     private final CatalogRepository catalogs;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final TrialLengths trialLengths;
 
     public PlanChanges(SubscriptionRepository subscriptions, SubscriptionImport recorder, CatalogRepository catalogs, TransactionTemplate tx,
-            Clock clock) {
+            Clock clock, TrialLengths trialLengths) {
+        this.trialLengths = trialLengths;
         this.subscriptions = subscriptions;
         this.recorder = recorder;
         this.catalogs = catalogs;
@@ -67,7 +69,9 @@ public class PlanChanges {
                 throw new InputRefusedException("trial: tier " + tier.name() + " offers no trial");
             }
             Instant at = instant();
-            Instant trialEnds = trial ? at.plus(Duration.ofSeconds(86_400L * tier.trialDays())) : null;
+            // The user's first change is the earliest stored one, else this one: what a pricing experiment admits by.
+            Instant firstSeen = subscriptions.changesOf(user).stream().map(SubscriptionChange::effectiveAt).min(Instant::compareTo).orElse(at);
+            Instant trialEnds = trial ? at.plus(Duration.ofSeconds(86_400L * trialLengths.current().days(user, firstSeen, tier))) : null;
             record(new SubscriptionChange(user, at, trial ? SubscriptionAction.TRIAL : SubscriptionAction.SUBSCRIBE, tier.name(),
                     stripeCustomerId, trialEnds, 0, "api"));
             return state(user);

@@ -37,8 +37,11 @@ public class SubscriptionImport {
     private final CatalogRepository catalogs;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final TrialLengths trialLengths;
 
-    public SubscriptionImport(SubscriptionRepository subscriptions, CatalogRepository catalogs, TransactionTemplate tx, Clock clock) {
+    public SubscriptionImport(SubscriptionRepository subscriptions, CatalogRepository catalogs, TransactionTemplate tx, Clock clock,
+            TrialLengths trialLengths) {
+        this.trialLengths = trialLengths;
         this.subscriptions = subscriptions;
         this.catalogs = catalogs;
         this.tx = tx;
@@ -56,9 +59,10 @@ public class SubscriptionImport {
         }
         Instant now = clock.instant();
         return tx.execute(status -> {
+            List<SubscriptionChange> lengthened = withTrialLengths(changes, catalog.catalog());
             int recorded = 0;
             Set<UserId> users = new LinkedHashSet<>();
-            for (SubscriptionChange change : changes) {
+            for (SubscriptionChange change : lengthened) {
                 if (subscriptions.insertIfNew(change, now)) {
                     recorded++;
                 }
@@ -79,6 +83,38 @@ public class SubscriptionImport {
             }
             return new Result(changes.size(), recorded, changes.size() - recorded, users.size());
         });
+    }
+
+    /**
+     * The file's trials with the length a pricing experiment gives them (SPEC 9: a variant's
+     * {@code trial_days} for the trials its users start); the parser gave them the catalog's. A user's
+     * first change is the earliest stored one, else the earliest in the file.
+     */
+    private List<SubscriptionChange> withTrialLengths(List<SubscriptionChange> changes, com.acme.billing.catalog.Catalog catalog) {
+        if (changes.stream().noneMatch(c -> c.action() == com.acme.billing.subscription.SubscriptionAction.TRIAL)) {
+            return changes;
+        }
+        TrialLengths.Rule rule = trialLengths.current();
+        if (rule == TrialLengths.CATALOG) {
+            return changes;
+        }
+        java.util.Map<UserId, Instant> firstSeen = new java.util.HashMap<>();
+        for (SubscriptionChange change : changes) {
+            firstSeen.merge(change.userId(), change.effectiveAt(), (a, b) -> a.isBefore(b) ? a : b);
+        }
+        List<SubscriptionChange> result = new ArrayList<>(changes.size());
+        for (SubscriptionChange change : changes) {
+            if (change.action() != com.acme.billing.subscription.SubscriptionAction.TRIAL) {
+                result.add(change);
+                continue;
+            }
+            Instant first = subscriptions.changesOf(change.userId()).stream().map(SubscriptionChange::effectiveAt).min(Instant::compareTo)
+                    .filter(stored -> stored.isBefore(firstSeen.get(change.userId()))).orElse(firstSeen.get(change.userId()));
+            int days = rule.days(change.userId(), first, catalog.tier(change.tier()).orElseThrow());
+            result.add(new SubscriptionChange(change.userId(), change.effectiveAt(), change.action(), change.tier(), change.stripeCustomerId(),
+                    change.effectiveAt().plus(java.time.Duration.ofSeconds(86_400L * days)), change.sequence(), change.source()));
+        }
+        return result;
     }
 
     /**
