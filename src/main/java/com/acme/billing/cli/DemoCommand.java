@@ -112,8 +112,11 @@ final class DemoCommand extends BillingCommand {
         dryPush.requests().stream().limit(3).forEach(r -> console.say("   %s", r));
         console.say("   ... (all of them: jobs/billing push-stripe --period %s --dry-run --json --home %s)", PERIOD, paths.home());
         Path reportDir = paths.reports().resolve(PERIOD.toString());
+        var analytics = context.bean(com.acme.billing.analytics.job.AnalyticsService.class).run(PERIOD, reportDir);
+        console.say("8. analytics --period %s: MRR %s, %s paying customers, logo churn %s (analytics.csv, cohorts.csv)", PERIOD,
+                figure(analytics.figures(), "mrr"), figure(analytics.figures(), "paying_customers"), figure(analytics.figures(), "logo_churn_rate"));
         ReportsService.Outcome rendered = context.bean(ReportsService.class).render(PERIOD, reportDir);
-        console.say("8. reports --period %s: %s", PERIOD, rendered.files());
+        console.say("9. reports --period %s: %s", PERIOD, rendered.files());
         console.say("");
         console.say("Where things are:");
         console.say("  database        %s", paths.home().resolve("db"));
@@ -122,10 +125,15 @@ final class DemoCommand extends BillingCommand {
         console.say("  reports         %s", reportDir);
         console.say("    finance       %s", reportDir.resolve("finance-report.pdf"));
         console.say("    statements    %s (%d PDFs)", reportDir.resolve("invoices"), rendered.statements());
-        console.say("    CSV           invoice-lines.csv, usage-summary.csv, revenue-summary.csv");
+        console.say("    CSV           invoice-lines.csv, usage-summary.csv, revenue-summary.csv, analytics.csv, cohorts.csv");
         console.say("Try: jobs/billing usage --period %s --home %s", PERIOD, paths.home());
         return console.done(new Result(paths.home().toString(), ingested.accepted(), ingested.duplicates(), ingested.rejected(),
                 month.rows().size(), breaches, ingested.executionId(), finalized.invoices(), finalized.total().toPlainString(),
                 reportDir.toString(), dryPush.requests().size()));
+    }
+
+    private static String figure(List<com.acme.billing.analytics.MonthKpis.Row> rows, String metric) {
+        return rows.stream().filter(r -> r.metric().equals(metric) && r.tier().equals(com.acme.billing.analytics.MonthKpis.ALL))
+                .map(r -> r.value().isEmpty() ? "-" : r.value()).findFirst().orElse("-");
     }
 }

@@ -23,7 +23,13 @@ public class FinanceReport {
     private final JdbcClient jdbc;
     private final Clock clock;
 
-    public FinanceReport(ReportTemplates templates, JdbcClient jdbc, Clock clock) {
+    private final com.acme.billing.analytics.job.AnalyticsRepository analytics;
+    private final com.acme.billing.experiment.store.ExperimentResults experiments;
+
+    public FinanceReport(ReportTemplates templates, JdbcClient jdbc, Clock clock, com.acme.billing.analytics.job.AnalyticsRepository analytics,
+            com.acme.billing.experiment.store.ExperimentResults experiments) {
+        this.analytics = analytics;
+        this.experiments = experiments;
         this.templates = templates;
         this.jdbc = jdbc;
         this.clock = clock;
@@ -69,9 +75,85 @@ public class FinanceReport {
             rows.add(row("top", c.userId(), "#" + ++rank, String.format("%,d", c.invoices()), "", money(c.total(), digits)));
         }
         f.movements().forEach((kind, count) -> rows.add(row("moves", kind, "", "", "", String.format("%,d", count))));
+        kpiPage(f.period(), p, rows);
         Path target = dir.resolve("finance-report.pdf");
         PdfRenderer.render(templates.get(ReportTemplates.FINANCE), p, rows, target);
         return target;
+    }
+
+    /** The KPIs shown against last month, in this order (analytics.csv has every figure, per tier too). */
+    private static final List<String[]> KPIS = List.of(new String[] {"mrr", "MRR"}, new String[] {"arr", "ARR"},
+            new String[] {"new_mrr", "New MRR"}, new String[] {"expansion_mrr", "Expansion MRR"}, new String[] {"contraction_mrr", "Contraction MRR"},
+            new String[] {"churned_mrr", "Churned MRR"}, new String[] {"net_new_mrr", "Net new MRR"}, new String[] {"paying_customers", "Paying customers"},
+            new String[] {"arpu", "ARPU"}, new String[] {"logo_churn_rate", "Logo churn"}, new String[] {"revenue_churn_rate", "Revenue churn"},
+            new String[] {"ltv", "LTV"}, new String[] {"cac", "CAC"}, new String[] {"trial_conversion_rate", "Trial conversion"},
+            new String[] {"upgrade_rate", "Upgrade rate"}, new String[] {"downgrade_rate", "Downgrade rate"},
+            new String[] {"payment_success_rate", "Payment success"}, new String[] {"billed_total", "Billed total"});
+
+    /**
+     * The KPI page (issue 13): the month's figures of the last {@code analytics} run against last month's,
+     * the 12-month trend of MRR, ARR, logo churn and ARPU (as many months as analytics ran for), the
+     * cohort table and the pricing experiments running in the month. Left out when analytics has not run
+     * for the month (the nightly job runs it before the reports).
+     */
+    private void kpiPage(String period, Map<String, Object> p, List<Map<String, ?>> rows) {
+        com.acme.billing.period.BillingPeriod month = com.acme.billing.period.BillingPeriod.parse(period);
+        Map<String, String> now = book(analytics.figures(month));
+        Map<String, String> before = book(analytics.figures(new com.acme.billing.period.BillingPeriod(month.month().minusMonths(1))));
+        List<Map<String, ?>> trend = new ArrayList<>();
+        if (!now.isEmpty()) {
+            for (String[] kpi : KPIS) {
+                rows.add(row("kpi", kpi[1], "", dash(before.get(kpi[0])), dash(now.get(kpi[0])), change(before.get(kpi[0]), now.get(kpi[0]))));
+            }
+            List<String> periods = analytics.periods().stream().filter(q -> q.compareTo(period) <= 0).toList();
+            for (String q : periods.subList(Math.max(0, periods.size() - 12), periods.size())) {
+                Map<String, String> figures = book(analytics.figures(com.acme.billing.period.BillingPeriod.parse(q)));
+                for (String[] series : new String[][] {{"mrr", "MRR"}, {"arr", "ARR"}, {"logo_churn_rate", "Logo churn"}, {"arpu", "ARPU"}}) {
+                    String value = figures.get(series[0]);
+                    if (value != null && !value.isEmpty()) {
+                        trend.add(Map.of("series", series[1], "category", q, "value", new BigDecimal(value)));
+                    }
+                }
+            }
+            for (var c : analytics.cohorts(month)) {
+                rows.add(row("cohort", c.cohort(), "+" + c.monthsSince(), String.format("%,d", c.users()), String.format("%,d", c.paying()),
+                        c.sharePaying() + " / " + dash(c.netRevenueRetention())));
+            }
+        }
+        for (var experiment : experiments.all()) {
+            if (experiment.start().isBefore(month.end()) && month.start().isBefore(experiment.end())) {
+                experiments.of(experiment.id()).ifPresent(r -> r.variants().forEach(v -> rows.add(row("experiment", r.experiment() + ": " + v.name(),
+                        v.conversionRate() == null ? "-" : v.conversionRate().toPlainString() + (v.vsControl() == null ? " (control)"
+                                : v.vsControl().conversion().pValue() == null ? "" : " p=" + v.vsControl().conversion().pValue().toPlainString()),
+                        String.format("%,d", v.users()), v.revenuePerUser() == null ? "-" : v.revenuePerUser().toPlainString(),
+                        v.vsControl() == null || v.vsControl().revenuePerUser().difference() == null ? ""
+                                : v.vsControl().revenuePerUser().difference().toPlainString()
+                                        + (v.vsControl().revenuePerUser().pValue() == null ? "" : " p=" + v.vsControl().revenuePerUser().pValue().toPlainString())))));
+            }
+        }
+        for (String series : List.of("MRR", "ARR", "Logo churn", "ARPU")) {
+            String key = "TREND_" + series.toUpperCase(java.util.Locale.ROOT).replace(' ', '_');
+            p.put(key, new JRMapCollectionDataSource(trend.stream().filter(t -> t.get("series").equals(series)).toList()));
+        }
+    }
+
+    private static Map<String, String> book(List<com.acme.billing.analytics.MonthKpis.Row> figures) {
+        Map<String, String> all = new HashMap<>();
+        figures.stream().filter(r -> r.tier().equals(com.acme.billing.analytics.MonthKpis.ALL)).forEach(r -> all.put(r.metric(), r.value()));
+        return all;
+    }
+
+    private static String dash(String value) {
+        return value == null || value.isEmpty() ? "-" : value;
+    }
+
+    /** This month against last: the signed difference, in the figure's own digits. */
+    private static String change(String before, String now) {
+        if (before == null || before.isEmpty() || now == null || now.isEmpty()) {
+            return "";
+        }
+        BigDecimal difference = new BigDecimal(now).subtract(new BigDecimal(before));
+        return (difference.signum() > 0 ? "+" : "") + difference.toPlainString();
     }
 
     static String money(BigDecimal amount, int digits) {

@@ -140,25 +140,32 @@ class AnalyticsJobTest {
         assertThat(rows).hasSize(csv.size() - 1);
         assertThat(rows.get(0)).isEqualTo(Map.of("metric", "mrr", "tier", "all", "value", "157.00"));
 
+        // The finance report gains the KPI page: this month against last (not computed: "-"), the cohorts.
+        cli.ok("reports", "--period", "2026-10");
+        String finance = com.acme.billing.support.PdfText.of(dir.resolve("finance-report.pdf"));
+        assertThat(finance).contains("Key figures against last month (analytics) Figure Last month This month Change MRR - 157.00 ARR - 1884.00")
+                .contains("Net new MRR - -270.00").contains("MRR over the last 12 months")
+                .contains("Cohorts: users by the month they first paid").contains("2026-09 +1 3 2 0.6667 / 0.1358");
+
         // Again: a new execution, the same bytes.
         byte[] before = Files.readAllBytes(dir.resolve("analytics.csv"));
         cli.ok("analytics", "--period", "2026-10");
         assertThat(Files.readAllBytes(dir.resolve("analytics.csv"))).isEqualTo(before);
 
         // The API answers the same rows, to finance; not to the SaaS backend's service key.
-        String finance = (String) cli.ok("api-key", "create", "--role", "finance", "--json").json().get("key");
+        String financeKey = (String) cli.ok("api-key", "create", "--role", "finance", "--json").json().get("key");
         String service = (String) cli.ok("api-key", "create", "--role", "service", "--json").json().get("key");
         try (Served served = Served.start(db, Map.of("BILLING_NOW", "2026-11-04T00:00:00Z"))) {
-            HttpResponse<String> answer = served.api("GET", "/api/analytics?period=2026-10", finance, null);
+            HttpResponse<String> answer = served.api("GET", "/api/analytics?period=2026-10", financeKey, null);
             assertThat(answer.statusCode()).isEqualTo(200);
             assertThat(answer.body()).startsWith("{\"period\":\"2026-10\",\"rows\":[{\"metric\":\"mrr\",\"tier\":\"all\",\"value\":\"157.00\"},")
                     .contains("{\"metric\":\"cac\",\"tier\":\"all\",\"value\":\"300.00\"}")
                     .contains("\"cohorts\":[{\"cohort\":\"2026-09\",\"months_since\":0,\"users\":3,\"paying\":3,\"share_paying\":\"1.0000\",\"mrr\":\"427.00\",\"net_revenue_retention\":\"1.0000\"}");
             assertThat(served.api("GET", "/api/analytics?period=2026-10", service, null).statusCode()).isEqualTo(403);
-            HttpResponse<String> never = served.api("GET", "/api/analytics?period=2026-08", finance, null);
+            HttpResponse<String> never = served.api("GET", "/api/analytics?period=2026-08", financeKey, null);
             assertThat(never.statusCode()).isEqualTo(404);
             assertThat(never.body()).contains("no analytics for 2026-08 yet");
-            assertThat(served.api("GET", "/api/analytics?period=October", finance, null).body())
+            assertThat(served.api("GET", "/api/analytics?period=October", financeKey, null).body())
                     .isEqualTo("{\"error\":\"bad_request\",\"details\":[\"period: not a month YYYY-MM\"]}");
         }
     }

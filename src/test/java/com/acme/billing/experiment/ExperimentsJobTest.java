@@ -126,6 +126,13 @@ class ExperimentsJobTest {
                 .containsEntry("p_value", 0.5225).containsEntry("significant", false);
         assertThat(vs.get("conversion")).containsEntry("difference", 0.0).containsEntry("p_value", null).containsEntry("significant", false);
 
+        // The finance report shows the experiment running in October.
+        cli.ok("reports", "--period", "2026-10");
+        assertThat(com.acme.billing.support.PdfText.of(db.home().resolve("reports/2026-10/finance-report.pdf")))
+                .contains("Pricing experiments running this month")
+                .contains("price-test-2026-10: control 1.0000 (control) 2 51.58")
+                .contains("price-test-2026-10: lower_price 1.0000 2 39.83 -11.76 p=0.5225");
+
         String finance = (String) cli.ok("api-key", "create", "--role", "finance", "--json").json().get("key");
         try (Served served = Served.start(db, Map.of("BILLING_NOW", "2026-12-05T00:00:00Z"))) {
             HttpResponse<String> answer = served.api("GET", "/api/experiments/price-test-2026-10", finance, null);

@@ -12,9 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.apache.pdfbox.Loader;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,11 +62,9 @@ class ReportsTest {
         }
     }
 
+    /** Wrapped cells come out on several lines: compare with all whitespace made single spaces. */
     static String text(Path pdf) throws Exception {
-        try (PDDocument document = Loader.loadPDF(pdf.toFile())) {
-            // Wrapped cells come out on several lines: compare with all whitespace made single spaces.
-            return new PDFTextStripper().getText(document).replaceAll("\\s+", " ");
-        }
+        return com.acme.billing.support.PdfText.of(pdf);
     }
 
     @Test
