@@ -92,7 +92,7 @@ class AnalyticsJobTest {
     }
 
     @Test
-    void analyticsWritesEveryFigureForTheBookAndPerTier() throws Exception {
+    void analyticsWritesEveryFigureForTheBookAndPerTierAndImportCostsRefusesBadLines() throws Exception {
         Cli.Result result = cli.ok("analytics", "--period", "2026-10", "--json");
         Path dir = db.home().resolve("reports/2026-10");
         List<String> csv = Files.readAllLines(dir.resolve("analytics.csv"));
@@ -168,10 +168,8 @@ class AnalyticsJobTest {
             assertThat(served.api("GET", "/api/analytics?period=October", financeKey, null).body())
                     .isEqualTo("{\"error\":\"bad_request\",\"details\":[\"period: not a month YYYY-MM\"]}");
         }
-    }
 
-    @Test
-    void aBadCostsFileIsRefusedWholeNamingEachLine() throws Exception {
+        // import-costs: a bad file is refused whole, naming each line; nothing stored is lost.
         Files.writeString(tmp.resolve("bad-costs.csv"), """
                 month,channel,amount
                 2026-11,ads,10
