@@ -72,8 +72,8 @@ public record UserMonth(String userId, String startTier, BigDecimal startPrice, 
                 trials, becamePaying, upgraded && startPrice != null, downgraded && startPrice != null);
     }
 
-    /** The price paid in a state: a paid segment on a tier priced above 0 for this user; else null. */
-    static BigDecimal payingPrice(String userId, SubscriptionState state, PriceBook prices) {
+    /** The price paid in a state (SPEC 9's "paying"): a paid segment on a tier priced above 0 for this user; else null. */
+    public static BigDecimal payingPrice(String userId, SubscriptionState state, PriceBook prices) {
         if (state.status() != SubscriptionState.Status.PAID) {
             return null;
         }

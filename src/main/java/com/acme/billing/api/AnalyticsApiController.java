@@ -25,12 +25,7 @@ class AnalyticsApiController {
 
     @GetMapping("/api/analytics")
     Analytics analytics(@RequestParam(name = "period") String period) {
-        BillingPeriod month;
-        try {
-            month = BillingPeriod.parse(period);
-        } catch (IllegalArgumentException e) {
-            throw new ApiProblem(HttpStatus.BAD_REQUEST, "bad_request", "period: not a month YYYY-MM");
-        }
+        BillingPeriod month = ApiJson.period(period);
         List<MonthKpis.Row> rows = analytics.figures(month);
         if (rows.isEmpty()) {
             throw new ApiProblem(HttpStatus.NOT_FOUND, "not_found",

@@ -68,4 +68,13 @@ final class ApiJson {
         }
         return value.booleanValue();
     }
+
+    /** A {@code period} parameter: a month {@code YYYY-MM}, else 400 naming the field. */
+    static com.acme.billing.period.BillingPeriod period(String text) {
+        try {
+            return com.acme.billing.period.BillingPeriod.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ApiProblem(org.springframework.http.HttpStatus.BAD_REQUEST, "bad_request", "period: not a month YYYY-MM");
+        }
+    }
 }

@@ -126,12 +126,7 @@ class UsageApiController {
     CurrentUsage.Month current(@AuthenticationPrincipal ApiCaller caller, @RequestParam(name = "user_id", required = false) String userId,
             @RequestParam(name = "period", required = false) String period) {
         UserId user = caller.userFor(userId, "user_id");
-        BillingPeriod month;
-        try {
-            month = period == null ? BillingPeriod.containing(clock.instant()) : BillingPeriod.parse(period);
-        } catch (IllegalArgumentException e) {
-            throw new ApiProblem(HttpStatus.BAD_REQUEST, "bad_request", "period: not a month YYYY-MM");
-        }
+        BillingPeriod month = period == null ? BillingPeriod.containing(clock.instant()) : ApiJson.period(period);
         return currentUsage.of(user, month)
                 .orElseThrow(() -> new ApiProblem(HttpStatus.NOT_FOUND, "not_found", "user " + user.value() + " is not known (no subscription, no usage)"));
     }

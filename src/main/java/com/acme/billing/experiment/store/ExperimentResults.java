@@ -7,7 +7,7 @@ import com.acme.billing.experiment.VariantCatalogs;
 import com.acme.billing.experiment.VariantComparison;
 import com.acme.billing.platform.InputRefusedException;
 import com.acme.billing.subscription.SubscriptionAction;
-import com.acme.billing.subscription.SubscriptionState;
+import com.acme.billing.analytics.UserMonth;
 import com.acme.billing.subscription.SubscriptionTimeline;
 import com.acme.billing.subscription.store.SubscriptionRepository;
 import java.math.BigDecimal;
@@ -83,9 +83,7 @@ public class ExperimentResults {
             }
             // A conversion: a paid segment, on a tier priced above 0 for the user, that started by now.
             for (SubscriptionTimeline.Interval interval : SubscriptionTimeline.of(changes).intervals()) {
-                SubscriptionState state = interval.state();
-                BigDecimal price = state.status() == SubscriptionState.Status.PAID ? prices.monthlyPrice(user, state.tier()) : null;
-                if (price != null && price.signum() > 0 && !interval.start().isAfter(now)) {
+                if (UserMonth.payingPrice(user, interval.state(), prices::monthlyPrice) != null && !interval.start().isAfter(now)) {
                     converted.add(user);
                     break;
                 }
