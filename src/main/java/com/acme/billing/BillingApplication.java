@@ -22,6 +22,11 @@ public class BillingApplication {
         return BillingCli.run(env, out, err, args);
     }
 
+    /** As {@link #run(Map, PrintStream, PrintStream, String...)}, reading standard input from {@code in}. */
+    public static int run(Map<String, String> env, java.io.InputStream in, PrintStream out, PrintStream err, String... args) {
+        return BillingCli.run(env, in, out, err, args);
+    }
+
     /**
      * The embedded database. AUTO_SERVER lets {@code serve} and a cron job share it; WRITE_DELAY=0
      * writes every commit out at once: H2's default (a second later, from a background thread) lost

@@ -71,9 +71,9 @@ class ApiSecurityConfig {
                 .build();
     }
 
-    /** The Stripe webhook proves itself by its signature; no key, no session. */
+    /** The Stripe webhook proves itself by its signature; no key, no session. (Order 2 is the console's pages.) */
     @Bean
-    @Order(2)
+    @Order(3)
     SecurityFilterChain openEndpoints(HttpSecurity http) throws Exception {
         return http.csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

@@ -3,7 +3,6 @@ package com.acme.billing.api;
 import com.acme.billing.platform.InputRefusedException;
 import com.acme.billing.report.StatementOnDemand;
 import com.acme.billing.subscription.store.PlanChanges;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.PathVariable;
 import com.acme.billing.user.UserId;
 import jakarta.servlet.http.HttpServletRequest;
@@ -28,12 +27,10 @@ class BillingApiController {
 
     private final PlanChanges plans;
     private final StatementOnDemand statements;
-    private final JdbcClient jdbc;
 
-    BillingApiController(PlanChanges plans, StatementOnDemand statements, JdbcClient jdbc) {
+    BillingApiController(PlanChanges plans, StatementOnDemand statements) {
         this.plans = plans;
         this.statements = statements;
-        this.jdbc = jdbc;
     }
 
     record State(String userId, String tier, String status, Instant since, Instant trialEnds) {
@@ -104,16 +101,9 @@ class BillingApiController {
     @GetMapping("/api/billing/invoices")
     Invoices invoices(@AuthenticationPrincipal ApiCaller caller, @RequestParam(name = "user_id", required = false) String userId) {
         UserId user = caller.userFor(userId, "user_id");
-        List<Invoice> invoices = jdbc.sql("SELECT invoice_id, period, status, total, currency FROM invoices WHERE user_id = ? "
-                + "ORDER BY period DESC, invoice_id").param(user.value())
-                .query((rs, n) -> {
-                    String currency = rs.getString(5);
-                    java.math.BigDecimal total = rs.getBigDecimal(4).setScale(com.acme.billing.money.Money.minorDigits(currency),
-                            java.math.RoundingMode.UNNECESSARY);
-                    return new Invoice(rs.getString(1), rs.getString(2), rs.getString(3), total, currency,
-                            "/api/billing/invoices/" + rs.getString(1) + ".pdf");
-                })
-                .list();
+        List<Invoice> invoices = statements.invoicesOf(user).stream()
+                .map(i -> new Invoice(i.invoiceId(), i.period(), i.status(), i.total(), i.currency(), "/api/billing/invoices/" + i.invoiceId() + ".pdf"))
+                .toList();
         return new Invoices(invoices);
     }
 

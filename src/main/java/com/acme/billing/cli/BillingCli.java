@@ -29,7 +29,7 @@ import picocli.CommandLine.ParseResult;
                 PushStatusCommand.class, ReportsCommand.class, NightlyCommand.class, ExecutionsCommand.class,
                 RestartCommand.class, StopCommand.class, AbandonCommand.class, ServeCommand.class, AlertsCommand.class,
                 ApiKeyCommand.class, AnalyticsCommand.class, ImportCostsCommand.class, ImportExperimentsCommand.class,
-                ExperimentResultsCommand.class},
+                ExperimentResultsCommand.class, ConsoleUserCommand.class},
         footer = {"", "Every command takes --json (its result as one JSON object on the last line),",
                 "--home DIR, --db-url URL, --db-user USER, --db-password PASSWORD, --now INSTANT.",
                 "Flags win over BILLING_* / STRIPE_* variables, which win over application.yml.",
@@ -53,6 +53,11 @@ public final class BillingCli {
 
     /** Runs one command; returns the exit code (0 ok, 1 a job failed, 2 bad invocation or input). */
     public static int run(Map<String, String> env, PrintStream out, PrintStream err, String... args) {
+        return run(env, System.in, out, err, args);
+    }
+
+    /** As {@link #run(Map, PrintStream, PrintStream, String...)} with this standard input (a password, for console-user). */
+    public static int run(Map<String, String> env, java.io.InputStream in, PrintStream out, PrintStream err, String... args) {
         // Spring Batch stamps executions with local date-times: keep them in UTC, like everything else.
         TimeZone.setDefault(TimeZone.getTimeZone("UTC"));
         // stripe-java speaks through HttpURLConnection, which by default sends a POST a second time on its
@@ -92,7 +97,7 @@ public final class BillingCli {
             err.println("billing: name a command");
             return 2;
         }
-        Console console = new Console(out, err, command.common.json);
+        Console console = new Console(out, err, command.common.json, in);
         Map<String, Object> settings;
         try {
             command.validate(env);

@@ -21,16 +21,41 @@ public final class Console {
     private final PrintStream out;
     private final PrintStream err;
     private final boolean json;
+    private final java.io.InputStream in;
 
     public Console(PrintStream out, PrintStream err, boolean json) {
+        this(out, err, json, System.in);
+    }
+
+    public Console(PrintStream out, PrintStream err, boolean json, java.io.InputStream in) {
         this.out = out;
         this.err = err;
         this.json = json;
+        this.in = in;
     }
 
     /** A console that prints nothing on stdout (the demo runs commands quietly and prints its own lines). */
     Console quiet() {
-        return new Console(new PrintStream(java.io.OutputStream.nullOutputStream()), err, false);
+        return new Console(new PrintStream(java.io.OutputStream.nullOutputStream()), err, false, in);
+    }
+
+    /**
+     * The first line of standard input, without its line end: how a secret (a password) reaches a command without
+     * appearing in the process list or the shell's history. Null when the input is empty.
+     */
+    public String readSecretLine() throws java.io.IOException {
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        int b;
+        boolean any = false;
+        while ((b = in.read()) != -1 && b != '\n') {
+            any = true;
+            line.write(b);
+        }
+        if (!any && b == -1) {
+            return null;
+        }
+        String text = line.toString(java.nio.charset.StandardCharsets.UTF_8);
+        return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
     }
 
     public void say(String format, Object... args) {

@@ -41,6 +41,23 @@ public class StatementOnDemand {
         this.seller = seller;
     }
 
+    /** One invoice of a user as listed (API and console): total at the currency's minor digits. */
+    public record UserInvoice(String invoiceId, String period, String status, java.math.BigDecimal total, String currency) {
+    }
+
+    /** Every invoice of the user, drafts too, newest period first. */
+    public List<UserInvoice> invoicesOf(com.acme.billing.user.UserId user) {
+        return jdbc.sql("SELECT invoice_id, period, status, total, currency FROM invoices WHERE user_id = ? ORDER BY period DESC, invoice_id")
+                .param(user.value())
+                .query((rs, n) -> {
+                    String currency = rs.getString(5);
+                    java.math.BigDecimal total = rs.getBigDecimal(4).setScale(com.acme.billing.money.Money.minorDigits(currency),
+                            java.math.RoundingMode.UNNECESSARY);
+                    return new UserInvoice(rs.getString(1), rs.getString(2), rs.getString(3), total, currency);
+                })
+                .list();
+    }
+
     public Optional<InvoiceRef> find(String invoiceId) {
         return jdbc.sql("SELECT invoice_id, user_id, period FROM invoices WHERE invoice_id = ?").param(invoiceId)
                 .query((rs, n) -> new InvoiceRef(rs.getString(1), rs.getString(2), rs.getString(3))).optional();

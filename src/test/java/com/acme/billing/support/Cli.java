@@ -33,15 +33,26 @@ public final class Cli {
     }
 
     private final Map<String, String> env;
+    private final String input;
 
     public Cli(Map<String, String> env) {
+        this(env, "");
+    }
+
+    private Cli(Map<String, String> env, String input) {
         this.env = new HashMap<>(env);
+        this.input = input;
     }
 
     public Cli with(String variable, String value) {
-        Cli copy = new Cli(env);
+        Cli copy = new Cli(env, input);
         copy.env.put(variable, value);
         return copy;
+    }
+
+    /** The same commands with this text on standard input (a password for console-user create). */
+    public Cli withInput(String text) {
+        return new Cli(env, text);
     }
 
     public Map<String, String> env() {
@@ -53,7 +64,7 @@ public final class Cli {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            exit = BillingApplication.run(env, o, e, args);
+            exit = BillingApplication.run(env, new java.io.ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), o, e, args);
         }
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

@@ -1,0 +1,282 @@
+package com.acme.billing.console;
+
+import com.acme.billing.access.Role;
+import com.acme.billing.catalog.Catalog;
+import com.acme.billing.catalog.Tier;
+import com.acme.billing.catalog.store.CatalogRepository;
+import com.acme.billing.period.BillingPeriod;
+import com.acme.billing.platform.InputRefusedException;
+import com.acme.billing.rating.Rating;
+import com.acme.billing.report.StatementOnDemand;
+import com.acme.billing.subscription.store.PlanChanges;
+import com.acme.billing.tracking.CurrentUsage;
+import com.acme.billing.user.UserId;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Currency;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code /console/billing} (SPEC 12): one user's plan and status, usage meters against the prorated included
+ * quantities (warning from 80 %), usage by day, invoices with their statements, and plan changes through the same
+ * rules as the API ({@link PlanChanges}), each after a confirmation that shows its prorated effect. A customer sees
+ * their own user only, whatever the URL says; staff roles pick a user; only customers and admins change plans.
+ */
+@Controller
+class BillingPageController {
+
+    /** One metric's meter: {@code level} is ok, warn (from 80 %) or over. */
+    record Meter(String metric, long used, long included, BigDecimal percent, boolean hardLimit, String level) {
+    }
+
+    /** What a plan change would do from now to the month's end, before it is confirmed. */
+    record Preview(String action, String fromTier, String toTier, String period, String remaining, String currency,
+            BigDecimal baseFeeBefore, BigDecimal baseFeeAfter, BigDecimal difference, Map<String, String> includedAfter, boolean trial) {
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final PlanChanges plans;
+    private final CurrentUsage currentUsage;
+    private final StatementOnDemand statements;
+    private final CatalogRepository catalogs;
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    BillingPageController(PlanChanges plans, CurrentUsage currentUsage, StatementOnDemand statements, CatalogRepository catalogs,
+            JdbcClient jdbc, Clock clock) {
+        this.plans = plans;
+        this.currentUsage = currentUsage;
+        this.statements = statements;
+        this.catalogs = catalogs;
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    @GetMapping("/console/billing")
+    String page(@AuthenticationPrincipal ConsolePrincipal principal, @RequestParam(name = "user", required = false) String userParam,
+            @RequestParam(name = "period", required = false) String periodParam, Model model) {
+        UserId user = userOf(principal, userParam);
+        BillingPeriod current = BillingPeriod.containing(clock.instant());
+        BillingPeriod period = periodOf(periodParam, current);
+        model.addAttribute("current", current.toString());
+        model.addAttribute("period", period.toString());
+        model.addAttribute("canChange", principal.role() == Role.CUSTOMER || principal.role() == Role.ADMIN);
+        model.addAttribute("staff", !principal.customer());
+        if (user == null) {
+            return "billing";
+        }
+        model.addAttribute("user", user.value());
+        boolean known = plans.known(user);
+        model.addAttribute("known", known);
+        PlanChanges.State state = known ? plans.state(user) : null;
+        model.addAttribute("state", state);
+        model.addAttribute("meters", meters(user, period));
+        var invoices = statements.invoicesOf(user);
+        model.addAttribute("invoices", invoices);
+        TreeSet<String> periods = new TreeSet<>(Comparator.reverseOrder());
+        periods.add(current.toString());
+        invoices.forEach(i -> periods.add(i.period()));
+        model.addAttribute("periods", periods);
+        Catalog catalog = catalogs.latest().map(CatalogRepository.StoredCatalog::catalog).orElse(null);
+        model.addAttribute("tiers", catalog == null ? List.of() : catalog.tiers().values().stream()
+                .sorted(Comparator.comparing(Tier::monthlyPrice)).map(Tier::name).toList());
+        model.addAttribute("daily", dailyChart(user, period));
+        return "billing";
+    }
+
+    /** Step one of a plan change: what it would do. Nothing is stored. */
+    @PostMapping("/console/billing/preview")
+    String preview(@AuthenticationPrincipal ConsolePrincipal principal, @RequestParam(name = "user", required = false) String userParam,
+            @RequestParam("action") String action, @RequestParam(name = "tier", defaultValue = "") String tier, Model model) {
+        UserId user = changerOf(principal, userParam);
+        Catalog catalog = catalogs.latest().map(CatalogRepository.StoredCatalog::catalog)
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.CONFLICT, "no catalog imported"));
+        PlanChanges.State state = plans.known(user) ? plans.state(user) : null;
+        String from = state == null ? null : state.tier();
+        Tier before = from == null || state.status().equals("cancelled") || state.status().equals("none") ? null : catalog.tiers().get(from);
+        Tier after = action.equals("cancel") ? null : catalog.tiers().get(tier);
+        if (!action.equals("cancel") && after == null) {
+            model.addAttribute("refusal", "choose a tier");
+            return page(principal, userParam, null, model);
+        }
+        Instant now = clock.instant();
+        BillingPeriod period = BillingPeriod.containing(now);
+        long remaining = Duration.between(now, period.end()).getSeconds();
+        Currency currency = Currency.getInstance(catalog.currency());
+        boolean trial = state != null && state.status().equals("trial");
+        BigDecimal feeBefore = before == null || trial ? BigDecimal.ZERO.setScale(catalog.minorDigits())
+                : Rating.fraction(before.monthlyPrice(), remaining, period.seconds(), currency).amount();
+        BigDecimal feeAfter = after == null || trial ? BigDecimal.ZERO.setScale(catalog.minorDigits())
+                : Rating.fraction(after.monthlyPrice(), remaining, period.seconds(), currency).amount();
+        Map<String, String> included = new LinkedHashMap<>();
+        if (after != null) {
+            for (String metric : catalog.metrics()) {
+                included.put(metric, String.format(java.util.Locale.ENGLISH, "%,d", Rating.includedQuantity(after.limits().get(metric), remaining, period.seconds())));
+            }
+        }
+        model.addAttribute("preview", new Preview(action, from, after == null ? null : after.name(), period.toString(), words(Duration.ofSeconds(remaining)),
+                catalog.currency(), feeBefore, feeAfter, feeAfter.subtract(feeBefore), included, trial));
+        return page(principal, userParam, null, model);
+    }
+
+    /** Step two: the change itself, by the API's rules (a wrong direction or nothing to cancel is refused, as 409 there). */
+    @PostMapping("/console/billing/change")
+    String change(@AuthenticationPrincipal ConsolePrincipal principal, @RequestParam(name = "user", required = false) String userParam,
+            @RequestParam("action") String action, @RequestParam(name = "tier", defaultValue = "") String tier, Model model) {
+        UserId user = changerOf(principal, userParam);
+        try {
+            PlanChanges.State after = switch (action) {
+                case "upgrade" -> plans.change(user, tier, true);
+                case "downgrade" -> plans.change(user, tier, false);
+                case "cancel" -> plans.cancel(user);
+                case "subscribe" -> plans.subscribe(user, tier, false, null);
+                default -> throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "action: upgrade, downgrade, cancel or subscribe");
+            };
+            model.addAttribute("changed", action + (after.tier() == null || action.equals("cancel") ? "" : " to " + after.tier()) + ": done");
+        } catch (PlanChanges.Refused | InputRefusedException e) {
+            model.addAttribute("refusal", e.getMessage());
+        }
+        return page(principal, userParam, null, model);
+    }
+
+    /** A statement PDF; a customer gets their own user's only, and another user's invoice is "not found" (no existence leak). */
+    @GetMapping("/console/billing/statements/{file:.+}")
+    ResponseEntity<byte[]> statement(@AuthenticationPrincipal ConsolePrincipal principal, @PathVariable("file") String file) {
+        if (!file.endsWith(".pdf")) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+        }
+        var invoice = statements.find(file.substring(0, file.length() - 4))
+                .filter(i -> !principal.customer() || i.userId().equals(principal.userId()))
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_PDF)
+                .header("Content-Disposition", "attachment; filename=\"" + invoice.invoiceId() + ".pdf\"")
+                .body(statements.pdf(invoice));
+    }
+
+    /** A customer: always their own user (a {@code user} parameter naming another is refused). Staff: the parameter. */
+    private static UserId userOf(ConsolePrincipal principal, String userParam) {
+        if (principal.customer()) {
+            if (userParam != null && !userParam.equals(principal.userId())) {
+                throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+            }
+            return UserId.parse(principal.userId());
+        }
+        if (userParam == null || userParam.isBlank()) {
+            return null;
+        }
+        if (!UserId.isValid(userParam)) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "user: " + UserId.problem(userParam).orElse("invalid"));
+        }
+        return UserId.parse(userParam);
+    }
+
+    private static UserId changerOf(ConsolePrincipal principal, String userParam) {
+        if (principal.role() != Role.CUSTOMER && principal.role() != Role.ADMIN) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "only the customer or an admin changes a plan");
+        }
+        UserId user = userOf(principal, userParam);
+        if (user == null) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "user: required");
+        }
+        return user;
+    }
+
+    private static BillingPeriod periodOf(String text, BillingPeriod current) {
+        if (text == null || text.isBlank()) {
+            return current;
+        }
+        try {
+            BillingPeriod period = BillingPeriod.parse(text);
+            if (period.start().isAfter(current.start())) {
+                throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "period: not after " + current);
+            }
+            return period;
+        } catch (InputRefusedException | IllegalArgumentException e) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "period: YYYY-MM");
+        }
+    }
+
+    private List<Meter> meters(UserId user, BillingPeriod period) {
+        return currentUsage.of(user, period).map(month -> month.metrics().stream().map(m -> {
+            BigDecimal percent = m.percent();
+            String level = m.over() || (percent != null && percent.compareTo(BigDecimal.valueOf(100)) >= 0) ? "over"
+                    : percent != null && percent.compareTo(BigDecimal.valueOf(80)) >= 0 ? "warn" : "ok";
+            return new Meter(m.metric(), m.used(), m.included(), percent, m.hardLimit(), level);
+        }).toList()).orElse(List.of());
+    }
+
+    /**
+     * The usage-by-day chart as Chart.js data: the days the reports job copied from the event store for the month
+     * (what the statement shows), or, for a month not reported yet, the events tracked online so far; the caption
+     * says which.
+     */
+    private Map<String, Object> dailyChart(UserId user, BillingPeriod period) {
+        int days = (int) Duration.between(period.start(), period.end()).toDays();
+        Map<String, long[]> byMetric = new LinkedHashMap<>();
+        jdbc.sql("SELECT metric, day_of_month, quantity FROM report_daily_usage WHERE period = ? AND user_id = ? ORDER BY metric, day_of_month")
+                .params(period.toString(), user.value())
+                .query(rs -> {
+                    byMetric.computeIfAbsent(rs.getString(1), k -> new long[days])[rs.getInt(2) - 1] += rs.getLong(3);
+                });
+        String source = "as of the last reports run";
+        if (byMetric.isEmpty()) {
+            source = "tracked online so far (log files count once ingested)";
+            long startMicros = period.start().getEpochSecond() * 1_000_000L;
+            jdbc.sql("SELECT metric, ts_us, quantity FROM tracked_events WHERE yyyymm = ? AND user_id = ?")
+                    .params(period.month().getYear() * 100 + period.month().getMonthValue(), user.value())
+                    .query(rs -> {
+                        int day = (int) ((rs.getLong(2) - startMicros) / 86_400_000_000L);
+                        if (day >= 0 && day < days) {
+                            byMetric.computeIfAbsent(rs.getString(1), k -> new long[days])[day] += rs.getLong(3);
+                        }
+                    });
+        }
+        List<String> labels = new ArrayList<>();
+        for (int d = 1; d <= days; d++) {
+            labels.add(Integer.toString(d));
+        }
+        String[] colors = {"#2457c5", "#1b7f3b", "#a15c00", "#7b3fb0", "#b3261e"};
+        List<Map<String, Object>> datasets = new ArrayList<>();
+        int i = 0;
+        for (var entry : byMetric.entrySet()) {
+            List<Long> data = new ArrayList<>();
+            for (long q : entry.getValue()) {
+                data.add(q);
+            }
+            datasets.add(Map.of("label", entry.getKey(), "data", data, "backgroundColor", colors[i++ % colors.length]));
+        }
+        Map<String, Object> spec = Map.of("type", "bar",
+                "data", Map.of("labels", labels, "datasets", datasets),
+                "options", Map.of("responsive", true, "maintainAspectRatio", false, "animation", false,
+                        "scales", Map.of("x", Map.of("stacked", true, "title", Map.of("display", true, "text", "day of " + period)),
+                                "y", Map.of("stacked", true, "beginAtZero", true))));
+        return Map.of("json", JSON.writeValueAsString(spec), "source", source, "empty", byMetric.isEmpty());
+    }
+
+    private static String words(Duration d) {
+        long days = d.toDays();
+        long hours = d.minusDays(days).toHours();
+        return days + " days " + hours + " h";
+    }
+}

@@ -1,0 +1,314 @@
+package com.acme.billing.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.acme.billing.support.Browsers;
+import com.acme.billing.support.Cli;
+import com.acme.billing.support.October;
+import com.acme.billing.support.PdfText;
+import com.acme.billing.support.Served;
+import com.acme.billing.support.TestDatabase;
+import com.microsoft.playwright.APIResponse;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Download;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.Response;
+import com.microsoft.playwright.options.Cookie;
+import com.microsoft.playwright.options.FormData;
+import com.microsoft.playwright.options.RequestOptions;
+import com.microsoft.playwright.options.SameSiteAttribute;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The console (SPEC 12) in Debian's Chromium against a real {@code serve}, on H2 and PostgreSQL: October 2026 of
+ * the CLI tests closed and reported, November's usage ingested, the server's clock at 2026-11-20T12:00:00Z, one
+ * account per role. Screenshots of each page go to {@code target/console-screenshots}.
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Kind.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleTest {
+
+    static final String NOW = "2026-11-20T12:00:00Z";
+    static final String PASSWORD = "correct horse battery";
+    static final Path SHOTS = Path.of("target", "console-screenshots");
+
+    /** One directory for the class's two runs (the per-test @TempDir is not there yet when the server starts). */
+    @TempDir
+    static Path tmpRoot;
+
+    Path tmp;
+
+    @Parameter
+    TestDatabase.Kind kind;
+
+    TestDatabase db;
+    Cli cli;
+    Served served;
+    Playwright playwright;
+    Browser browser;
+    BrowserContext context;
+    Page page;
+    String base;
+
+    @BeforeParameterizedClassInvocation
+    void startServerAndBrowser() throws Exception {
+        Assumptions.assumeTrue(Browsers.missing() == null, Browsers.missing());
+        tmp = Files.createDirectories(tmpRoot.resolve(kind.name()));
+        db = TestDatabase.create(kind, tmp.resolve("home"));
+        cli = db.cli().with("BILLING_NOW", NOW);
+        // October: alice on starter within her limits (29.00), bob business then starter from the 11th.
+        October.withUsage(cli, tmp, """
+                o1,2026-10-05T10:00:00Z,alice,emails_processed,1000
+                o2,2026-10-06T10:00:00Z,alice,ai_responses,40
+                o3,2026-10-12T10:00:00Z,bob,emails_processed,300
+                """);
+        cli.ok("close-period", "--period", "2026-10");
+        cli.ok("reports", "--period", "2026-10");
+        // November so far: alice at 84 % of her 5,000 e-mails, 20 % of 500 AI responses, 105 % of 200 leads.
+        Files.writeString(tmp.resolve("november.csv"), """
+                event_id,timestamp,user_id,metric,quantity
+                n1,2026-11-02T08:00:00Z,alice,emails_processed,4000
+                n2,2026-11-03T08:00:00Z,alice,emails_processed,200
+                n3,2026-11-03T09:00:00Z,alice,ai_responses,100
+                n4,2026-11-04T09:00:00Z,alice,leads_created,210
+                """);
+        cli.ok("ingest", tmp.resolve("november.csv").toString());
+        for (String[] account : List.of(new String[] {"alice@example.com", "customer", "alice"}, new String[] {"ann@example.com", "finance", null},
+                new String[] {"oscar@example.com", "operator", null}, new String[] {"root@example.com", "admin", null})) {
+            List<String> args = new java.util.ArrayList<>(List.of("console-user", "create", "--email", account[0], "--role", account[1]));
+            if (account[2] != null) {
+                args.addAll(List.of("--user", account[2]));
+            }
+            cli.withInput(PASSWORD + "\n").ok(args.toArray(String[]::new));
+        }
+        served = Served.start(db, Map.of("BILLING_NOW", NOW));
+        base = "http://127.0.0.1:" + served.port();
+        playwright = Browsers.playwright();
+        browser = Browsers.chromium(playwright);
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterParameterizedClassInvocation
+    void stopServerAndBrowser() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+        if (served != null) {
+            served.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @BeforeEach
+    void newBrowserContext() {
+        context = browser.newContext(new Browser.NewContextOptions().setBaseURL(base).setViewportSize(1280, 900).setAcceptDownloads(true));
+        page = context.newPage();
+    }
+
+    @AfterEach
+    void closeBrowserContext() {
+        context.close();
+    }
+
+    private void signIn(String email, String password) {
+        page.navigate("/login");
+        page.fill("input[name=email]", email);
+        page.fill("input[name=password]", password);
+        page.click("button[type=submit]:has-text('Sign in')");
+        page.waitForLoadState();
+    }
+
+    private void shot(String name) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(name + "-" + kind.name().toLowerCase() + ".png")).setFullPage(true));
+    }
+
+    @Test
+    void thePricingPageShowsEveryTierAndPricesAMonthWithTheRatingRules() {
+        page.navigate("/");
+        assertThat(page.url()).isEqualTo(base + "/pricing");
+        assertThat(page.locator("#tiers thead th").allTextContents()).containsExactly("", "Free", "Starter", "Pro", "Business");
+        assertThat(page.locator("#tiers tr.price td").allTextContents()).containsExactly("USD 0.00", "USD 29.00", "USD 99.00", "USD 299.00");
+        // sso: business only; crm_sync: pro and business.
+        assertThat(page.locator("#tiers tr:has(th:text-is('sso')) td").allTextContents()).containsExactly("—", "—", "—", "✓");
+        assertThat(page.locator("#tiers tr:has(th:text-is('crm sync')) td").allTextContents()).containsExactly("—", "—", "✓", "✓");
+        shot("pricing");
+
+        // Pro, 30,000 e-mails (5,000 over at 0.003 = 15.00), 2,600 AI responses (100 over: one package of 500 = 10.00),
+        // 1,500 leads (500 over: graduated 500 x 0.40 = 200.00): 99.00 + 15.00 + 10.00 + 200.00 = 324.00. Typed, htmx swaps the quote.
+        page.selectOption("select[name=tier]", "pro");
+        page.fill("input[name=emails_processed]", "30000");
+        page.fill("input[name=ai_responses]", "2600");
+        page.fill("input[name=leads_created]", "1500");
+        page.waitForCondition(() -> page.locator("#quote-total").count() == 1 && page.locator("#quote-total").textContent().equals("USD 324.00"));
+        assertThat(page.locator("#quote table.lines td.num").allTextContents()).containsExactly("99.00", "15.00", "10.00", "200.00", "USD 324.00");
+
+        // Free is all hard limits: 600 e-mails are 100 over the 500, not billed, said so.
+        page.selectOption("select[name=tier]", "free");
+        page.fill("input[name=emails_processed]", "600");
+        page.fill("input[name=ai_responses]", "0");
+        page.fill("input[name=leads_created]", "0");
+        page.waitForCondition(() -> page.locator("#quote-total").count() == 1 && page.locator("#quote-total").textContent().equals("USD 0.00")
+                && page.locator("#quote ul.warning li").count() == 1);
+        assertThat(page.locator("#quote ul.warning li").allTextContents())
+                .containsExactly("emails_processed: 600 is over the hard limit of 500; the service stops there (nothing is billed beyond it)");
+
+        // The browser keeps a negative number from being sent (min=0); the server says so too, to a plain GET.
+        page.navigate("/pricing?tier=pro&emails_processed=-3&ai_responses=x");
+        assertThat(page.locator("#quote ul.problem li").allTextContents()).containsExactly(
+                "emails_processed: a whole number from 0 to 1,000,000,000,000", "ai_responses: 'x' is not a whole number");
+        page.setViewportSize(390, 844);
+        page.navigate("/pricing?tier=pro&emails_processed=30000&ai_responses=2600&leads_created=1500");
+        assertThat(page.locator("#quote-total").textContent()).isEqualTo("USD 324.00");
+        shot("pricing-phone");
+    }
+
+    @Test
+    void aCustomerSeesTheirPlanMetersInvoicesAndChangesPlanAfterAConfirmation() throws Exception {
+        signIn("ALICE@example.com", PASSWORD);
+        assertThat(page.url()).isEqualTo(base + "/console/billing");
+        assertThat(page.locator("#plan .figure").textContent()).isEqualTo("Starter");
+        assertThat(page.locator("#plan-status").textContent()).isEqualTo("active");
+        // The meters against the CLI's own usage report of the month (ingested usage, tier starter).
+        Map<String, Object> usage = cli.ok("usage", "--period", "2026-11", "--user", "alice", "--json").json();
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) usage.get("rows");
+        for (Map<String, Object> row : rows) {
+            var card = page.locator(".meter-card[data-metric=" + row.get("metric") + "]");
+            assertThat(card.locator(".used").textContent()).isEqualTo(String.format(java.util.Locale.ENGLISH, "%,d", ((Number) row.get("quantity")).longValue()));
+            assertThat(card.locator(".included").textContent()).isEqualTo(String.format(java.util.Locale.ENGLISH, "%,d", ((Number) row.get("included")).longValue()));
+        }
+        assertThat(page.locator(".meter-card[data-metric=emails_processed] .percent").textContent()).isEqualTo("84.0 %");
+        assertThat(page.locator(".meter-card[data-metric=emails_processed] .warning").textContent()).isEqualTo("Over 80 % of the included quantity.");
+        assertThat(page.locator(".meter-card[data-metric=ai_responses] .warning").count()).isZero();
+        assertThat(page.locator(".meter-card[data-metric=leads_created] .warning").textContent())
+                .isEqualTo("Beyond the included quantity: overage is billed.");
+        // October's invoice: the total the close stored, and its statement.
+        String total = db.jdbc().queryForObject("SELECT total FROM invoices WHERE invoice_id = 'INV-2026-10-alice'", java.math.BigDecimal.class)
+                .setScale(2).toPlainString();
+        assertThat(total).isEqualTo("29.00");
+        assertThat(page.locator("#invoices tbody tr").allTextContents()).hasSize(1);
+        assertThat(page.locator("#invoices tbody td").allTextContents()).startsWith("2026-10", "INV-2026-10-alice");
+        assertThat(page.locator("#invoices tbody td.num").textContent()).isEqualTo("USD 29.00");
+        shot("billing-customer");
+        Download download = page.waitForDownload(() -> page.click("#invoices a:has-text('PDF')"));
+        assertThat(download.suggestedFilename()).isEqualTo("INV-2026-10-alice.pdf");
+        String text = PdfText.of(download.path());
+        assertThat(text).contains("INV-2026-10-alice").contains("29.00");
+
+        // October by day (the reports job copied it): e-mails on the 5th, AI responses on the 6th.
+        page.selectOption("select[name=period]", "2026-10");
+        page.waitForURL("**/console/billing?period=2026-10");
+        page.waitForCondition(() -> Boolean.TRUE.equals(page.evaluate("() => !!document.getElementById('daily-chart').chart")));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> datasets = (List<Map<String, Object>>) page.evaluate(
+                "() => document.getElementById('daily-chart').chart.data.datasets.map(d => ({label: d.label, data: d.data}))");
+        assertThat(datasets).hasSize(2);
+        assertThat(datasets.get(0).get("label")).isEqualTo("ai_responses");
+        assertThat(((List<?>) datasets.get(0).get("data")).get(5)).isEqualTo(40);
+        assertThat(datasets.get(1).get("label")).isEqualTo("emails_processed");
+        assertThat(((List<?>) datasets.get(1).get("data")).get(4)).isEqualTo(1000);
+
+        // Upgrade to pro at 2026-11-20T12:00Z: 10.5 of 30 days left = 0.35 of the month;
+        // starter 29.00 x 0.35 = 10.15, pro 99.00 x 0.35 = 34.65: +24.50 on November's invoice.
+        page.navigate("/console/billing");
+        page.selectOption("#plan-change select[name=action]", "upgrade");
+        page.selectOption("#plan-change select[name=tier]", "pro");
+        page.click("#plan-change button");
+        assertThat(page.locator("#preview-difference").textContent()).isEqualTo("+24.50 USD");
+        assertThat(db.jdbc().queryForObject("SELECT COUNT(*) FROM subscription_changes WHERE user_id = 'alice'", Long.class)).isEqualTo(1L);
+        shot("billing-confirm");
+        page.click("#confirm");
+        assertThat(page.locator("#changed").textContent()).isEqualTo("upgrade to pro: done");
+        assertThat(page.locator("#plan .figure").textContent()).isEqualTo("Pro");
+        assertThat(db.jdbc().queryForList("SELECT action, tier FROM subscription_changes WHERE user_id = 'alice' ORDER BY effective_at"))
+                .extracting(r -> r.get("action") + "/" + r.get("tier"))
+                .containsExactly("subscribe/starter", "change/pro");
+        // Upgrading to what is not above is refused by the API's rule, and nothing is stored.
+        page.selectOption("#plan-change select[name=action]", "upgrade");
+        page.selectOption("#plan-change select[name=tier]", "starter");
+        page.click("#plan-change button");
+        page.click("#confirm");
+        assertThat(page.locator("#refusal").textContent()).isEqualTo("starter (29.00 a month) is not above pro (99.00): use downgrade");
+        assertThat(db.jdbc().queryForObject("SELECT COUNT(*) FROM subscription_changes WHERE user_id = 'alice'", Long.class)).isEqualTo(2L);
+    }
+
+    @Test
+    void aCustomerNeverSeesAnotherUsersDataAndAFormWithoutCsrfTokenIsRefused() {
+        signIn("alice@example.com", PASSWORD);
+        Response other = page.navigate("/console/billing?user=bob");
+        assertThat(other.status()).isEqualTo(404);
+        assertThat(page.content()).doesNotContain("INV-2026-10-bob");
+        assertThat(page.navigate("/console/billing/statements/INV-2026-10-bob.pdf").status()).isEqualTo(404);
+        assertThat(page.navigate("/console/finance").status()).isEqualTo(403);
+        assertThat(page.navigate("/console/ops").status()).isEqualTo(403);
+
+        // The session cookie: HttpOnly, SameSite=Lax (Secure only over TLS; this is plain HTTP).
+        Cookie session = context.cookies().stream().filter(c -> c.name.equals("JSESSIONID")).findFirst().orElseThrow();
+        assertThat(session.httpOnly).isTrue();
+        assertThat(session.sameSite).isEqualTo(SameSiteAttribute.LAX);
+
+        // The signed-in session posting a plan change without the form's token: refused, nothing stored.
+        APIResponse forged = context.request().post("/console/billing/change",
+                RequestOptions.create().setForm(FormData.create().set("action", "cancel")).setMaxRedirects(0));
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(db.jdbc().queryForObject("SELECT COUNT(*) FROM subscription_changes WHERE user_id = 'alice' AND action = 'cancel'", Long.class))
+                .isZero();
+
+        // Sign-out ends the session: the page asks for sign-in again.
+        page.navigate("/console/billing");
+        page.click("header button:has-text('Sign out')");
+        assertThat(page.url()).isEqualTo(base + "/login?signed-out");
+        page.navigate("/console/billing");
+        assertThat(page.url()).isEqualTo(base + "/login");
+    }
+
+    @Test
+    void staffSeeAUsersBillingButOnlyAdminsChangePlans() {
+        signIn("ann@example.com", PASSWORD);
+        assertThat(page.url()).isEqualTo(base + "/console/finance");
+        page.navigate("/console/billing?user=bob");
+        assertThat(page.locator("h1").textContent()).isEqualTo("Billing of bob");
+        assertThat(page.locator("#invoices tbody td").allTextContents()).startsWith("2026-10", "INV-2026-10-bob");
+        assertThat(page.locator("#plan-change").count()).isZero();
+        assertThat(page.navigate("/console/ops").status()).isEqualTo(403);
+    }
+
+    @Test
+    void fiveWrongPasswordsLockTheAccountEvenForTheRightOne() {
+        signIn("oscar@example.com", "not the password");
+        assertThat(page.url()).isEqualTo(base + "/login?error");
+        assertThat(page.locator("[role=alert]").textContent()).isEqualTo("Wrong e-mail or password.");
+        shot("login");
+        for (int i = 2; i <= 5; i++) {
+            signIn("oscar@example.com", "not the password " + i);
+        }
+        signIn("oscar@example.com", PASSWORD);
+        assertThat(page.url()).isEqualTo(base + "/login?locked");
+        assertThat(page.locator("[role=alert]").textContent()).isEqualTo("Too many failed sign-ins: this account is locked for 15 minutes.");
+        // An unknown address reads exactly like a wrong password.
+        signIn("nobody@example.com", PASSWORD);
+        assertThat(page.url()).isEqualTo(base + "/login?error");
+    }
+}
