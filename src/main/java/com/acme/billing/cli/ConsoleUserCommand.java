@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code console-user create|list}: the people who sign in to serve's console (SPEC 12). */
-@Command(name = "console-user", header = "console sign-ins: create (password from standard input), list",
+@Command(name = "console-user", header = "console sign-ins: create (password on stdin), list",
         description = "Accounts for serve's /console: e-mail, role and a bcrypt hash of the password.",
         subcommands = {ConsoleUserCommand.Create.class, ConsoleUserCommand.ListUsers.class})
 final class ConsoleUserCommand {
@@ -70,8 +70,8 @@ final class ConsoleUserCommand {
             List<ConsoleUsers.ConsoleUser> users = context.bean(ConsoleUsers.class).list();
             Console console = context.console();
             console.say("%d console account(s)", users.size());
-            users.forEach(u -> console.say("  %4d  %-32s %-9s %-16s %s", u.id(), u.email(), u.role().id(), u.userId() == null ? "-" : u.userId(),
-                    u.lockedUntil() == null ? "" : "locked until " + u.lockedUntil()));
+            users.forEach(u -> console.say(String.format("  %4d  %-32s %-9s %-16s %s", u.id(), u.email(), u.role().id(), u.userId() == null ? "-" : u.userId(),
+                    u.lockedUntil() == null ? "" : "locked until " + u.lockedUntil()).stripTrailing()));
             return console.done(new Result(users.stream().map(Account::of).toList()));
         }
     }

@@ -48,12 +48,23 @@ class LayeringTest {
                 .check(production);
     }
 
+    /** The console's pages sit on top too, beside the API: built on the same capabilities, known by nothing. */
+    @Test
+    void nothingDependsOnTheConsole() {
+        noClasses().that().resideOutsideOfPackage("com.acme.billing.console..")
+                .should().dependOnClassesThat().resideInAPackage("com.acme.billing.console..")
+                .check(production);
+        noClasses().that().resideInAPackage("com.acme.billing.console..")
+                .should().dependOnClassesThat().resideInAnyPackage("com.acme.billing.api..", "com.acme.billing.cli..")
+                .check(production);
+    }
+
     /** The domain may refuse input with the one shared exception (exit 2), and use nothing else of the plumbing. */
     @Test
     void theDomainKnowsNeitherSpringNorJdbcNorTheLayersAbove() {
         noClasses().that().resideInAnyPackage(DOMAIN)
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "java.sql..", "javax.sql..",
-                        "com.acme.billing.cli..", "com.acme.billing.api..")
+                        "com.acme.billing.cli..", "com.acme.billing.api..", "com.acme.billing.console..")
                 .orShould().dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe("plumbing other than InputRefusedException",
                         c -> c.getPackageName().startsWith("com.acme.billing.platform")
                                 && !c.getName().equals("com.acme.billing.platform.InputRefusedException")))
