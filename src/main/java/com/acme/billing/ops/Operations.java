@@ -34,6 +34,55 @@ public class Operations {
         this.jdbc = jdbc;
     }
 
+    /** One run as the console lists it: with its duration and the counts of its steps added up. */
+    public record RunRow(long id, String job, String status, Instant start, Instant end, String failedStep, String message, long read,
+            long written, long skipped, Long resumedBy) {
+
+        /** The start as people read it: UTC to the second. */
+        public String started() {
+            return start == null ? "" : java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(java.time.ZoneOffset.UTC).format(start);
+        }
+
+        /** Whether restart, stop or abandon can apply: a run not yet resumed by a later one of its instance, not finished. */
+        public boolean actionable() {
+            return resumedBy == null && !status.equals("COMPLETED") && !status.equals("ABANDONED");
+        }
+
+        public java.time.Duration duration() {
+            return start == null || end == null ? null : java.time.Duration.between(start, end);
+        }
+    }
+
+    /** The execution that resumed this one (a later execution of the same job instance), if any. */
+    public Optional<Long> resumedBy(long id) {
+        return jdbc.sql("SELECT MIN(x.JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION x JOIN BATCH_JOB_EXECUTION e ON e.JOB_INSTANCE_ID = x.JOB_INSTANCE_ID "
+                        + "WHERE e.JOB_EXECUTION_ID = ? AND x.JOB_EXECUTION_ID > e.JOB_EXECUTION_ID")
+                .param(id).query(Long.class).optional();
+    }
+
+    /** The newest {@code limit} runs, newest first. */
+    public List<RunRow> recentRuns(int limit) {
+        return jdbc.sql("SELECT e.JOB_EXECUTION_ID, i.JOB_NAME, e.STATUS, e.START_TIME, e.END_TIME, e.EXIT_MESSAGE, "
+                        + "(SELECT MAX(s.STEP_NAME) FROM BATCH_STEP_EXECUTION s WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID "
+                        + "   AND s.STATUS IN ('FAILED', 'STOPPED', 'UNKNOWN', 'STARTED')), "
+                        + "(SELECT COALESCE(SUM(s.READ_COUNT), 0) FROM BATCH_STEP_EXECUTION s WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID), "
+                        + "(SELECT COALESCE(SUM(s.WRITE_COUNT), 0) FROM BATCH_STEP_EXECUTION s WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID), "
+                        + "(SELECT COALESCE(SUM(s.READ_SKIP_COUNT + s.PROCESS_SKIP_COUNT + s.WRITE_SKIP_COUNT), 0) FROM BATCH_STEP_EXECUTION s "
+                        + "   WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID), "
+                        + "(SELECT MIN(x.JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION x WHERE x.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID "
+                        + "   AND x.JOB_EXECUTION_ID > e.JOB_EXECUTION_ID) "
+                        + "FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID "
+                        + "ORDER BY e.JOB_EXECUTION_ID DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")
+                .query((rs, n) -> new RunRow(rs.getLong(1), rs.getString(2), rs.getString(3), instant(rs.getTimestamp(4)),
+                        instant(rs.getTimestamp(5)), rs.getString(7), JobRunner.firstLine(rs.getString(6)), rs.getLong(8), rs.getLong(9),
+                        rs.getLong(10), rs.getObject(11) == null ? null : rs.getLong(11)))
+                .list();
+    }
+
+    private static Instant instant(java.sql.Timestamp at) {
+        return at == null ? null : at.toInstant();
+    }
+
     public List<ExecutionRow> executions(boolean failedOnly) {
         String where = failedOnly ? " WHERE e.STATUS IN ('FAILED', 'STOPPED', 'UNKNOWN')" : "";
         return jdbc.sql("SELECT e.JOB_EXECUTION_ID, i.JOB_NAME, e.STATUS, e.START_TIME, e.END_TIME, e.EXIT_MESSAGE, "

@@ -66,6 +66,9 @@ class ConsoleTest {
     BrowserContext context;
     Page page;
     String base;
+    Map<String, Object> analytics;
+    Path blocker;
+    long failedIngest;
 
     @BeforeParameterizedClassInvocation
     void startServerAndBrowser() throws Exception {
@@ -90,8 +93,17 @@ class ConsoleTest {
                 n4,2026-11-04T09:00:00Z,alice,leads_created,210
                 """);
         cli.ok("ingest", tmp.resolve("november.csv").toString());
+        analytics = cli.ok("analytics", "--period", "2026-10", "--json").json();
+        // A failed run for the operators: a folder where the rejects file must go makes storeNewEvents fail.
+        Files.writeString(tmp.resolve("late.csv"), "event_id,timestamp,user_id,metric,quantity\nz1,2026-11-01T00:00:00Z,zed,ai_responses,2\nz2,yesterday,zed,ai_responses,1\n");
+        blocker = db.home().resolve("rejects/late.csv.rejects.csv");
+        Files.createDirectories(blocker.resolve("in-the-way"));
+        Cli.Result failed = cli.run("ingest", tmp.resolve("late.csv").toString(), "--json");
+        assertThat(failed.exit()).as(failed.toString()).isEqualTo(1);
+        failedIngest = ((Number) failed.json().get("execution_id")).longValue();
         for (String[] account : List.of(new String[] {"alice@example.com", "customer", "alice"}, new String[] {"ann@example.com", "finance", null},
-                new String[] {"oscar@example.com", "operator", null}, new String[] {"root@example.com", "admin", null})) {
+                new String[] {"oscar@example.com", "operator", null}, new String[] {"root@example.com", "admin", null},
+                new String[] {"mallory@example.com", "operator", null})) {
             List<String> args = new java.util.ArrayList<>(List.of("console-user", "create", "--email", account[0], "--role", account[1]));
             if (account[2] != null) {
                 args.addAll(List.of("--user", account[2]));
@@ -296,15 +308,108 @@ class ConsoleTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void financeSeesTheMonthsFiguresChartsExperimentsAndDownloadsTheReports() throws Exception {
+        signIn("ann@example.com", PASSWORD);
+        assertThat(page.url()).isEqualTo(base + "/console/finance");
+        assertThat(page.locator("#pick-period select option").allTextContents()).containsExactly("2026-10");
+        // The figures are analytics' own rows for the book (tier "all"), as `analytics --json` printed them.
+        Map<String, String> book = new java.util.LinkedHashMap<>();
+        for (Map<String, Object> row : (List<Map<String, Object>>) analytics.get("rows")) {
+            if ("all".equals(row.get("tier"))) {
+                book.put((String) row.get("metric"), (String) row.get("value"));
+            }
+        }
+        // October's end, hand-computed: alice starter 29.00, bob starter (since the 11th) 29.00, carol pro (converted the 15th) 99.00.
+        assertThat(book).containsEntry("mrr", "157.00").containsEntry("arr", "1884.00").containsEntry("paying_customers", "3");
+        for (String metric : List.of("mrr", "arr", "paying_customers", "arpu")) {
+            assertThat(page.locator("#figures .card[data-metric=" + metric + "] .figure").textContent()).isEqualTo(book.get(metric));
+        }
+        assertThat(page.locator("#trend-source").textContent()).isEqualTo("analytics");
+        page.waitForCondition(() -> Boolean.TRUE.equals(page.evaluate("() => !!document.getElementById('trend-mrr').chart")));
+        assertThat(page.evaluate("() => document.getElementById('trend-mrr').chart.data.labels")).isEqualTo(List.of("2026-10"));
+        assertThat(page.evaluate("() => document.getElementById('trend-mrr').chart.data.datasets[0].data")).isEqualTo(List.of(157));
+        shot("finance");
+
+        Path reports = db.home().resolve("reports/2026-10");
+        assertThat(page.locator("#report-files a").allTextContents()).containsExactly("finance-report.pdf", "invoice-lines.csv",
+                "usage-summary.csv", "revenue-summary.csv", "analytics.csv", "cohorts.csv", "statements.zip");
+        Download lines = page.waitForDownload(() -> page.click("#report-files a:text-is('invoice-lines.csv')"));
+        assertThat(lines.suggestedFilename()).isEqualTo("2026-10-invoice-lines.csv");
+        assertThat(Files.readAllBytes(lines.path())).isEqualTo(Files.readAllBytes(reports.resolve("invoice-lines.csv")));
+        Download zip = page.waitForDownload(() -> page.click("#report-files a:text-is('statements.zip')"));
+        List<String> entries = new java.util.ArrayList<>();
+        try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(zip.path()))) {
+            for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                entries.add(entry.getName());
+                assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(reports.resolve("invoices").resolve(entry.getName())));
+            }
+        }
+        assertThat(entries).containsExactly("INV-2026-10-alice.pdf", "INV-2026-10-bob.pdf", "INV-2026-10-carol.pdf");
+        // Only the listed files are served: no way out of the month's folder.
+        assertThat(page.navigate("/console/finance/reports/2026-10/..%2F..%2Fdb%2Fbilling.mv.db").status()).isIn(400, 404);
+        assertThat(page.navigate("/console/finance/reports/2026-10/staging.csv").status()).isEqualTo(404);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void operatorsSeeTheRunsAndRestartAFailedOneWithTheCommandLinesRules() throws Exception {
+        signIn("oscar@example.com", PASSWORD);
+        assertThat(page.url()).isEqualTo(base + "/console/ops");
+        // The runs as `executions --json` lists them: same ids, jobs, statuses, failed steps.
+        List<Map<String, Object>> executions = (List<Map<String, Object>>) cli.ok("executions", "--json").json().get("executions");
+        var rows = page.locator("#runs tbody tr");
+        assertThat(rows.count()).isEqualTo(executions.size());
+        for (int i = 0; i < executions.size(); i++) {
+            var row = rows.nth(i).locator("td");
+            Map<String, Object> e = executions.get(i);
+            assertThat(row.nth(0).textContent()).isEqualTo(e.get("id").toString());
+            assertThat(row.nth(1).textContent()).isEqualTo(e.get("job"));
+            assertThat(row.nth(2).textContent()).isEqualTo(e.get("status"));
+            assertThat(row.nth(3).textContent()).isEqualTo(e.get("failed_step") == null ? "" : e.get("failed_step"));
+        }
+        var failedRow = page.locator("#runs tr[data-execution='" + failedIngest + "']");
+        assertThat(failedRow.locator("td").nth(2).textContent()).isEqualTo("FAILED");
+        assertThat(failedRow.locator(".failed-step").textContent()).isEqualTo("storeNewEvents");
+        assertThat(page.locator("#pushes tbody td").allTextContents()).startsWith("2026-10");
+        shot("ops");
+
+        // A completed run offers no restart, and a POST without the page's CSRF token is refused outright.
+        long completed = ((Number) executions.stream().filter(e -> "COMPLETED".equals(e.get("status"))).findFirst().orElseThrow().get("id")).longValue();
+        assertThat(page.locator("#runs tr[data-execution='" + completed + "'] button").count()).isZero();
+        assertThat(context.request().post("/console/ops/executions/" + failedIngest + "/restart", RequestOptions.create().setMaxRedirects(0))
+                .status()).isEqualTo(403);
+        assertThat(db.jdbc().queryForObject("SELECT COUNT(*) FROM BATCH_JOB_EXECUTION", Long.class)).isEqualTo((long) executions.size());
+
+        Files.delete(blocker.resolve("in-the-way"));
+        Files.delete(blocker);
+        failedRow.locator("button.restart").click();
+        assertThat(page.locator("#done").textContent()).startsWith("restart of execution " + failedIngest + " (ingestUsage) started in process ");
+        // The child process runs `restart` and the run appears, completed, with the late file's one good event stored.
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline && db.jdbc().queryForObject(
+                "SELECT COUNT(*) FROM BATCH_JOB_EXECUTION WHERE STATUS = 'COMPLETED' AND JOB_EXECUTION_ID > ?", Long.class, failedIngest) == 0) {
+            Thread.sleep(250);
+        }
+        page.navigate("/console/ops");
+        var newest = page.locator("#runs tbody tr").first().locator("td");
+        assertThat(newest.nth(1).textContent()).isEqualTo("ingestUsage");
+        assertThat(newest.nth(2).textContent()).isEqualTo("COMPLETED");
+        assertThat(db.jdbc().queryForObject("SELECT SUM(count) FROM usage_metrics WHERE user_id = 'zed'", Long.class)).isEqualTo(2L);
+        // The old run is now COMPLETED too (restart resumes the same instance): no button left on it.
+        assertThat(page.locator("#runs tr[data-execution='" + failedIngest + "'] button").count()).isZero();
+    }
+
+    @Test
     void fiveWrongPasswordsLockTheAccountEvenForTheRightOne() {
-        signIn("oscar@example.com", "not the password");
+        signIn("mallory@example.com", "not the password");
         assertThat(page.url()).isEqualTo(base + "/login?error");
         assertThat(page.locator("[role=alert]").textContent()).isEqualTo("Wrong e-mail or password.");
         shot("login");
         for (int i = 2; i <= 5; i++) {
-            signIn("oscar@example.com", "not the password " + i);
+            signIn("mallory@example.com", "not the password " + i);
         }
-        signIn("oscar@example.com", PASSWORD);
+        signIn("mallory@example.com", PASSWORD);
         assertThat(page.url()).isEqualTo(base + "/login?locked");
         assertThat(page.locator("[role=alert]").textContent()).isEqualTo("Too many failed sign-ins: this account is locked for 15 minutes.");
         // An unknown address reads exactly like a wrong password.

@@ -1,0 +1,82 @@
+package com.acme.billing.ops;
+
+import com.acme.billing.platform.BillingPaths;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs a {@code jobs/billing} command in a process of its own, as an operator would from a shell: how the console's
+ * restart button resumes a job with exactly the command line's rules, without running a batch job inside the web
+ * server (whose memory and database connections serve the API). The child gets this process's settings (home,
+ * database, clock, Stripe) as environment variables, never as arguments (a password in arguments would show in
+ * the process list), and appends its output to {@code logs/console-commands.log}. It is not waited for: its
+ * execution appears in the job repository like any other.
+ */
+@Component
+public class CommandLauncher {
+
+    /** A started command: its process id and where its output goes. */
+    public record Launched(long pid, Path log) {
+    }
+
+    private static final Map<String, String> SETTINGS = new LinkedHashMap<>();
+
+    static {
+        SETTINGS.put("billing.home", "BILLING_HOME");
+        SETTINGS.put("billing.db.url", "BILLING_DB_URL");
+        SETTINGS.put("billing.db.user", "BILLING_DB_USER");
+        SETTINGS.put("billing.db.password", "BILLING_DB_PASSWORD");
+        SETTINGS.put("billing.now", "BILLING_NOW");
+        SETTINGS.put("billing.event-store", "BILLING_EVENT_STORE");
+        SETTINGS.put("billing.stripe.api-key", "STRIPE_API_KEY");
+        SETTINGS.put("billing.stripe.api-base", "STRIPE_API_BASE");
+    }
+
+    private final Environment environment;
+    private final BillingPaths paths;
+
+    public CommandLauncher(Environment environment, BillingPaths paths) {
+        this.environment = environment;
+        this.paths = paths;
+    }
+
+    public Launched launch(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(List.of("-Xmx1g", "-Duser.timezone=UTC"));
+        // How this JVM was started: "-jar billing.jar serve ..." (jobs/billing) or "-cp ... MainClass serve ..." (tests, IDE).
+        String started = System.getProperty("sun.java.command", "");
+        String first = started.split(" ", 2)[0];
+        if (first.endsWith(".jar")) {
+            command.addAll(List.of("-jar", first));
+        } else {
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), first));
+        }
+        command.addAll(Arrays.asList(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        SETTINGS.forEach((property, variable) -> {
+            String value = environment.getProperty(property);
+            if (value != null && !value.isEmpty()) {
+                builder.environment().put(variable, value);
+            }
+        });
+        try {
+            Path log = Files.createDirectories(paths.logs()).resolve("console-commands.log");
+            builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            Process process = builder.start();
+            return new Launched(process.pid(), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start jobs/billing " + String.join(" ", args) + ": " + e.getMessage(), e);
+        }
+    }
+}
