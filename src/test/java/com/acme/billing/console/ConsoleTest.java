@@ -305,6 +305,16 @@ class ConsoleTest {
         assertThat(page.locator("#invoices tbody td").allTextContents()).startsWith("2026-10", "INV-2026-10-bob");
         assertThat(page.locator("#plan-change").count()).isZero();
         assertThat(page.navigate("/console/ops").status()).isEqualTo(403);
+        assertThat(page.locator("h1").textContent()).isEqualTo("Not allowed");
+        page.navigate("/console/finance");
+        page.click("header button:has-text('Sign out')");
+
+        // An admin lands on operations, opens finance too, and may change a user's plan from the billing page.
+        signIn("root@example.com", PASSWORD);
+        assertThat(page.url()).isEqualTo(base + "/console/ops");
+        assertThat(page.navigate("/console/finance").status()).isEqualTo(200);
+        page.navigate("/console/billing?user=bob");
+        assertThat(page.locator("#plan-change").count()).isEqualTo(1);
     }
 
     @Test
