@@ -75,9 +75,9 @@ public class ConsoleUsers {
         if (password == null || password.length() < MIN_PASSWORD) {
             throw new InputRefusedException("the password (read from standard input) must have at least " + MIN_PASSWORD + " characters");
         }
-        if (password.length() > 72) {
-            // bcrypt reads 72 bytes; a longer password would be cut silently
-            throw new InputRefusedException("the password must have at most 72 characters");
+        if (password.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 72) {
+            // bcrypt reads 72 bytes; a longer password would be cut silently (or refused by the encoder)
+            throw new InputRefusedException("the password must be at most 72 bytes in UTF-8 (72 plain ASCII characters)");
         }
         if (find(address).isPresent()) {
             throw new InputRefusedException("--email: " + address + " has a console account already");

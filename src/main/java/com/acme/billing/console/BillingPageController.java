@@ -4,6 +4,7 @@ import com.acme.billing.access.Role;
 import com.acme.billing.catalog.Catalog;
 import com.acme.billing.catalog.Tier;
 import com.acme.billing.catalog.store.CatalogRepository;
+import com.acme.billing.experiment.store.ExperimentPricing;
 import com.acme.billing.period.BillingPeriod;
 import com.acme.billing.platform.InputRefusedException;
 import com.acme.billing.rating.Rating;
@@ -34,6 +35,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -60,15 +62,17 @@ class BillingPageController {
     private final CurrentUsage currentUsage;
     private final StatementOnDemand statements;
     private final CatalogRepository catalogs;
+    private final ExperimentPricing pricing;
     private final JdbcClient jdbc;
     private final Clock clock;
 
     BillingPageController(PlanChanges plans, CurrentUsage currentUsage, StatementOnDemand statements, CatalogRepository catalogs,
-            JdbcClient jdbc, Clock clock) {
+            ExperimentPricing pricing, JdbcClient jdbc, Clock clock) {
         this.plans = plans;
         this.currentUsage = currentUsage;
         this.statements = statements;
         this.catalogs = catalogs;
+        this.pricing = pricing;
         this.jdbc = jdbc;
         this.clock = clock;
     }
@@ -105,45 +109,58 @@ class BillingPageController {
         return "billing";
     }
 
-    /** Step one of a plan change: what it would do. Nothing is stored. */
+    /**
+     * Step one of a plan change: what it would do, checked by the same rules as the change itself ({@link
+     * PlanChanges#check}), priced with the user's own catalog (a pricing experiment's variant where the user has one).
+     * Nothing is stored.
+     */
     @PostMapping("/console/billing/preview")
     String preview(@AuthenticationPrincipal ConsolePrincipal principal, @RequestParam(name = "user", required = false) String userParam,
             @RequestParam("action") String action, @RequestParam(name = "tier", defaultValue = "") String tier, Model model) {
         UserId user = changerOf(principal, userParam);
-        Catalog catalog = catalogs.latest().map(CatalogRepository.StoredCatalog::catalog)
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.CONFLICT, "no catalog imported"));
-        PlanChanges.State state = plans.known(user) ? plans.state(user) : null;
-        String from = state == null ? null : state.tier();
-        Tier before = from == null || state.status().equals("cancelled") || state.status().equals("none") ? null : catalog.tiers().get(from);
-        Tier after = action.equals("cancel") ? null : catalog.tiers().get(tier);
-        if (!action.equals("cancel") && after == null) {
-            model.addAttribute("refusal", "choose a tier");
+        try {
+            plans.check(user, action, tier);
+        } catch (PlanChanges.Refused | InputRefusedException e) {
+            model.addAttribute("refusal", e.getMessage());
             return page(principal, userParam, null, model);
         }
-        Instant now = clock.instant();
-        BillingPeriod period = BillingPeriod.containing(now);
-        long remaining = Duration.between(now, period.end()).getSeconds();
-        Currency currency = Currency.getInstance(catalog.currency());
+        Catalog base = catalogs.latest().map(CatalogRepository.StoredCatalog::catalog)
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.CONFLICT, "no catalog imported"));
+        Catalog catalog = pricing.catalogs(base, true).forUser(user.value());
+        PlanChanges.State state = plans.known(user) ? plans.state(user) : null;
+        boolean active = state != null && (state.status().equals("active") || state.status().equals("trial"));
         boolean trial = state != null && state.status().equals("trial");
-        BigDecimal feeBefore = before == null || trial ? BigDecimal.ZERO.setScale(catalog.minorDigits())
-                : Rating.fraction(before.monthlyPrice(), remaining, period.seconds(), currency).amount();
-        BigDecimal feeAfter = after == null || trial ? BigDecimal.ZERO.setScale(catalog.minorDigits())
-                : Rating.fraction(after.monthlyPrice(), remaining, period.seconds(), currency).amount();
+        Tier before = active ? catalog.tiers().get(state.tier()) : null;
+        Tier after = action.equals("cancel") ? null : catalog.tiers().get(tier);
+        // The change is recorded at this instant (whole seconds), so the preview counts from it too.
+        Instant at = plans.changeInstant();
+        BillingPeriod period = BillingPeriod.containing(at);
+        long remaining = Duration.between(at, period.end()).getSeconds();
+        Currency currency = Currency.getInstance(catalog.currency());
+        BigDecimal zero = BigDecimal.ZERO.setScale(catalog.minorDigits());
+        // A trial is not charged; a change during a trial ends it and starts paid on the new tier at once (SPEC 4).
+        BigDecimal feeBefore = before == null || trial ? zero : Rating.fraction(before.monthlyPrice(), remaining, period.seconds(), currency).amount();
+        BigDecimal feeAfter = after == null ? zero : Rating.fraction(after.monthlyPrice(), remaining, period.seconds(), currency).amount();
         Map<String, String> included = new LinkedHashMap<>();
         if (after != null) {
             for (String metric : catalog.metrics()) {
-                included.put(metric, String.format(java.util.Locale.ENGLISH, "%,d", Rating.includedQuantity(after.limits().get(metric), remaining, period.seconds())));
+                included.put(metric, String.format(java.util.Locale.ENGLISH, "%,d",
+                        Rating.includedQuantity(after.limits().get(metric), remaining, period.seconds())));
             }
         }
-        model.addAttribute("preview", new Preview(action, from, after == null ? null : after.name(), period.toString(), words(Duration.ofSeconds(remaining)),
-                catalog.currency(), feeBefore, feeAfter, feeAfter.subtract(feeBefore), included, trial));
+        model.addAttribute("preview", new Preview(action, before == null ? null : before.name(), after == null ? null : after.name(),
+                period.toString(), words(Duration.ofSeconds(remaining)), catalog.currency(), feeBefore, feeAfter, feeAfter.subtract(feeBefore),
+                included, trial));
         return page(principal, userParam, null, model);
     }
 
-    /** Step two: the change itself, by the API's rules (a wrong direction or nothing to cancel is refused, as 409 there). */
+    /**
+     * Step two: the change itself, by the API's rules (a wrong direction or nothing to cancel is refused, as 409 there),
+     * then back to the page by a redirect, so that reloading it does not post the change again.
+     */
     @PostMapping("/console/billing/change")
     String change(@AuthenticationPrincipal ConsolePrincipal principal, @RequestParam(name = "user", required = false) String userParam,
-            @RequestParam("action") String action, @RequestParam(name = "tier", defaultValue = "") String tier, Model model) {
+            @RequestParam("action") String action, @RequestParam(name = "tier", defaultValue = "") String tier, RedirectAttributes flash) {
         UserId user = changerOf(principal, userParam);
         try {
             PlanChanges.State after = switch (action) {
@@ -151,13 +168,13 @@ class BillingPageController {
                 case "downgrade" -> plans.change(user, tier, false);
                 case "cancel" -> plans.cancel(user);
                 case "subscribe" -> plans.subscribe(user, tier, false, null);
-                default -> throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "action: upgrade, downgrade, cancel or subscribe");
+                default -> throw new InputRefusedException("action: subscribe, upgrade, downgrade or cancel");
             };
-            model.addAttribute("changed", action + (after.tier() == null || action.equals("cancel") ? "" : " to " + after.tier()) + ": done");
+            flash.addFlashAttribute("changed", action + (after.tier() == null || action.equals("cancel") ? "" : " to " + after.tier()) + ": done");
         } catch (PlanChanges.Refused | InputRefusedException e) {
-            model.addAttribute("refusal", e.getMessage());
+            flash.addFlashAttribute("refusal", e.getMessage());
         }
-        return page(principal, userParam, null, model);
+        return "redirect:/console/billing" + (principal.customer() ? "" : "?user=" + java.net.URLEncoder.encode(user.value(), java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** A statement PDF; a customer gets their own user's only, and another user's invoice is "not found" (no existence leak). */

@@ -11,9 +11,10 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /**
- * E-mail and password against {@link ConsoleUsers}: a locked account is refused before its password is looked at;
- * a wrong password counts towards the lock-out; an unknown e-mail costs the same bcrypt time as a known one, so the
- * answer's delay does not tell which addresses have accounts. The lock-out runs on the machine's clock, not on
+ * E-mail and password against {@link ConsoleUsers}: a locked account is refused whatever the password; a wrong
+ * password counts towards the lock-out. Every refusal costs one bcrypt check and reads the same on the page, so
+ * neither the delay nor the words tell an unknown address from a locked account or a wrong password. (Anyone who
+ * knows an address can lock it for 15 minutes by guessing: the usual price of a lock-out, accepted.) The lock-out runs on the machine's clock, not on
  * {@code BILLING_NOW}: it is about when someone is guessing, not about the billing period.
  */
 final class ConsoleAuthenticationProvider implements AuthenticationProvider {
@@ -37,6 +38,8 @@ final class ConsoleAuthenticationProvider implements AuthenticationProvider {
         }
         var user = found.get();
         if (user.lockedAt(clock.instant())) {
+            // The same bcrypt time as any other answer, and the same words on the page (the handler says one thing).
+            users.passwordMatchesNobody(password);
             throw new LockedException("too many failed sign-ins: locked until " + user.lockedUntil());
         }
         if (!users.passwordMatches(user, password)) {

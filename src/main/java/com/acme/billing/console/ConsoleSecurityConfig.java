@@ -6,14 +6,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.security.authentication.LockedException;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * Who may open which page (SPEC 12): {@code /pricing} and {@code /login} for everyone; {@code /console/billing} for
- * customers (their own user) and the staff roles (any user); {@code /console/finance} for finance and admins,
+ * customers (their own user) and the staff roles (any user, to read), its plan changes for customers and admins only;
+ * {@code /console/finance} for finance and admins,
  * {@code /console/ops} for operators and admins. Sign-in by form (e-mail, password) into a session whose cookie is
  * {@code HttpOnly} and {@code SameSite=Lax} (application.yml; {@code Secure} when the request came over TLS, as
  * Tomcat marks it behind a proxy that sends {@code X-Forwarded-Proto}); Spring Security's CSRF token on every form
@@ -33,6 +33,8 @@ class ConsoleSecurityConfig {
                 .authenticationManager(manager)
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/", "/pricing", "/pricing/**", "/login", "/webjars/**", "/console.css", "/console.js", "/favicon.ico").permitAll()
+                        // Plan changes: the customer and admins only (service is a program's role; finance and operators read).
+                        .requestMatchers(org.springframework.http.HttpMethod.POST, "/console/billing/**").hasAnyRole("CUSTOMER", "ADMIN")
                         .requestMatchers("/console/billing", "/console/billing/**").hasAnyRole("CUSTOMER", "ADMIN", "FINANCE", "OPERATOR")
                         .requestMatchers("/console/finance", "/console/finance/**").hasAnyRole("ADMIN", "FINANCE")
                         .requestMatchers("/console/ops", "/console/ops/**").hasAnyRole("ADMIN", "OPERATOR")
@@ -41,8 +43,9 @@ class ConsoleSecurityConfig {
                         .usernameParameter("email").passwordParameter("password")
                         .successHandler((request, response, authentication) ->
                                 response.sendRedirect(((ConsolePrincipal) authentication.getPrincipal()).home()))
-                        .failureHandler((request, response, e) ->
-                                response.sendRedirect(e instanceof LockedException ? "/login?locked" : "/login?error")))
+                        // One answer for a wrong password, an unknown address and a locked account: none tells which
+                        // addresses have accounts (ConsoleAuthenticationProvider).
+                        .failureHandler((request, response, e) -> response.sendRedirect("/login?error")))
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?signed-out"))
                 .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(
                         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")))

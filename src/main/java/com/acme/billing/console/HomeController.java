@@ -16,10 +16,9 @@ class HomeController {
     }
 
     @GetMapping("/login")
-    String login(@RequestParam(name = "error", required = false) String error, @RequestParam(name = "locked", required = false) String locked,
+    String login(@RequestParam(name = "error", required = false) String error,
             @RequestParam(name = "signed-out", required = false) String signedOut, Model model) {
         model.addAttribute("error", error != null);
-        model.addAttribute("locked", locked != null);
         model.addAttribute("signedOut", signedOut != null);
         return "login";
     }

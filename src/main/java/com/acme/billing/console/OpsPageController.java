@@ -8,13 +8,13 @@ import com.acme.billing.stripe.PushRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import org.springframework.batch.core.BatchStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * {@code /console/ops} (SPEC 12): the newest job runs with status, failed step, duration and counts; restart, stop and
@@ -60,46 +60,40 @@ class OpsPageController {
         return "ops";
     }
 
+    /** Runs {@code jobs/billing restart ID} in a process of its own, once the command's own rules let it. */
     @PostMapping("/console/ops/executions/{id}/restart")
-    String restart(@PathVariable("id") long id, Model model) {
+    String restart(@PathVariable("id") long id, RedirectAttributes flash) {
         try {
-            var execution = operations.execution(id);
-            BatchStatus status = execution.getStatus();
-            if (status == BatchStatus.COMPLETED || status == BatchStatus.ABANDONED) {
-                throw new InputRefusedException("execution " + id + " is " + status + "; only a failed, stopped or dead run restarts");
-            }
-            var later = operations.resumedBy(id);
-            if (later.isPresent()) {
-                throw new InputRefusedException("execution " + id + " was resumed by execution " + later.get() + "; restart that one if it failed");
-            }
+            operations.refuseUnlessRestartable(id);
+            String job = operations.execution(id).getJobInstance().getJobName();
             CommandLauncher.Launched launched = launcher.launch("restart", Long.toString(id));
-            model.addAttribute("done", "restart of execution " + id + " (" + execution.getJobInstance().getJobName() + ") started in process "
-                    + launched.pid() + "; its output goes to " + launched.log() + ". Reload to follow it.");
-        } catch (InputRefusedException e) {
-            model.addAttribute("refusal", e.getMessage());
+            flash.addFlashAttribute("done", "restart of execution " + id + " (" + job + ") started in process " + launched.pid()
+                    + "; its output goes to " + launched.log() + ". The new run shows below when it has started; reload to follow it.");
+        } catch (InputRefusedException | java.io.UncheckedIOException e) {
+            flash.addFlashAttribute("refusal", e.getMessage());
         }
-        return page(model);
+        return "redirect:/console/ops";
     }
 
     @PostMapping("/console/ops/executions/{id}/stop")
-    String stop(@PathVariable("id") long id, Model model) {
+    String stop(@PathVariable("id") long id, RedirectAttributes flash) {
         try {
             operations.stop(id);
-            model.addAttribute("done", "execution " + id + " asked to stop: it ends at its next commit (then restart resumes it)");
+            flash.addFlashAttribute("done", "execution " + id + " asked to stop: it ends at its next commit (then restart resumes it)");
         } catch (InputRefusedException e) {
-            model.addAttribute("refusal", e.getMessage());
+            flash.addFlashAttribute("refusal", e.getMessage());
         }
-        return page(model);
+        return "redirect:/console/ops";
     }
 
     @PostMapping("/console/ops/executions/{id}/abandon")
-    String abandon(@PathVariable("id") long id, Model model) {
+    String abandon(@PathVariable("id") long id, RedirectAttributes flash) {
         try {
             operations.abandon(id);
-            model.addAttribute("done", "execution " + id + " abandoned: it will not be restarted, and its files may be ingested again");
+            flash.addFlashAttribute("done", "execution " + id + " abandoned: it will not be restarted, and its files may be ingested again");
         } catch (InputRefusedException e) {
-            model.addAttribute("refusal", e.getMessage());
+            flash.addFlashAttribute("refusal", e.getMessage());
         }
-        return page(model);
+        return "redirect:/console/ops";
     }
 }

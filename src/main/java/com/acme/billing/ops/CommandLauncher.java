@@ -14,7 +14,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs a {@code jobs/billing} command in a process of its own, as an operator would from a shell: how the console's
+ * Runs a {@code jobs/billing} command in a process of its own, with the same JVM and class path as this one: how the console's
  * restart button resumes a job with exactly the command line's rules, without running a batch job inside the web
  * server (whose memory and database connections serve the API). The child gets this process's settings (home,
  * database, clock, Stripe) as environment variables, never as arguments (a password in arguments would show in
@@ -41,6 +41,9 @@ public class CommandLauncher {
         SETTINGS.put("billing.stripe.api-base", "STRIPE_API_BASE");
     }
 
+    /** The command line's entry point, by name: nothing below the command line may depend on it (LayeringTest). */
+    static final String MAIN_CLASS = "com.acme.billing.BillingApplication";
+
     private final Environment environment;
     private final BillingPaths paths;
 
@@ -52,15 +55,11 @@ public class CommandLauncher {
     public Launched launch(String... args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(List.of("-Xmx1g", "-Duser.timezone=UTC"));
-        // How this JVM was started: "-jar billing.jar serve ..." (jobs/billing) or "-cp ... MainClass serve ..." (tests, IDE).
-        String started = System.getProperty("sun.java.command", "");
-        String first = started.split(" ", 2)[0];
-        if (first.endsWith(".jar")) {
-            command.addAll(List.of("-jar", first));
-        } else {
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), first));
-        }
+        String options = System.getenv().getOrDefault("BILLING_JAVA_OPTS", "");
+        command.addAll(options.isBlank() ? List.of("-Xmx1g") : Arrays.asList(options.trim().split("\\s+")));
+        command.add("-Duser.timezone=UTC");
+        // This JVM's class path: under "-jar billing.jar" (jobs/billing) it is that jar, whose manifest names the rest.
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN_CLASS));
         command.addAll(Arrays.asList(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         SETTINGS.forEach((property, variable) -> {

@@ -120,6 +120,28 @@ public class Operations {
         return jobRunner.checked(restarted);
     }
 
+    /**
+     * Refuses, with {@link #restart}'s own words, a run that restart would refuse: completed, abandoned, resumed already
+     * by a later execution of its job instance, or still running in a live process. Changes nothing: for a caller that
+     * has {@code jobs/billing restart} run elsewhere (the console) and must answer before it starts.
+     */
+    public void refuseUnlessRestartable(long id) {
+        JobExecution execution = execution(id);
+        if (execution.getStatus().isRunning() || execution.getStatus() == BatchStatus.UNKNOWN) {
+            refuseIfAlive(execution);
+        }
+        if (execution.getStatus() == BatchStatus.COMPLETED) {
+            throw new InputRefusedException("execution " + id + " completed; nothing to restart");
+        }
+        if (execution.getStatus() == BatchStatus.ABANDONED) {
+            throw new InputRefusedException("execution " + id + " was abandoned; it cannot be restarted");
+        }
+        Optional<Long> later = resumedBy(id);
+        if (later.isPresent()) {
+            throw new InputRefusedException("execution " + id + " was resumed by execution " + later.get() + "; restart that one if it failed");
+        }
+    }
+
     public void stop(long id) {
         JobExecution execution = execution(id);
         try {

@@ -60,14 +60,7 @@ public class PlanChanges {
     public synchronized State subscribe(UserId user, String tierName, boolean trial, String stripeCustomerId) {
         return tx.execute(status -> {
             Tier tier = tier(tierName);
-            SubscriptionState now = stateNow(user);
-            if (now.status() != SubscriptionState.Status.NONE) {
-                throw new Refused("user " + user.value() + " already has " + now.tier() + " (" + status(now, true)
-                        + "); use upgrade or downgrade");
-            }
-            if (trial && tier.trialDays() <= 0) {
-                throw new InputRefusedException("trial: tier " + tier.name() + " offers no trial");
-            }
+            refuseSubscribe(user, tier, trial);
             Instant at = instant();
             // The user's first change is the earliest stored one, else this one: what a pricing experiment admits by.
             Instant firstSeen = subscriptions.changesOf(user).stream().map(SubscriptionChange::effectiveAt).min(Instant::compareTo).orElse(at);
@@ -82,16 +75,7 @@ public class PlanChanges {
     public synchronized State change(UserId user, String tierName, boolean up) {
         return tx.execute(status -> {
             Tier tier = tier(tierName);
-            SubscriptionState now = stateNow(user);
-            if (now.status() == SubscriptionState.Status.NONE) {
-                throw new Refused("user " + user.value() + " has no active subscription to " + (up ? "upgrade" : "downgrade"));
-            }
-            Tier current = catalog().tiers().get(now.tier());
-            int order = tier.monthlyPrice().compareTo(current.monthlyPrice());
-            if (up ? order <= 0 : order >= 0) {
-                throw new Refused(tier.name() + " (" + price(tier) + " a month) is not " + (up ? "above" : "below") + " "
-                        + current.name() + " (" + price(current) + "): use " + (up ? "downgrade" : "upgrade"));
-            }
+            refuseChange(user, tier, up);
             record(new SubscriptionChange(user, instant(), SubscriptionAction.CHANGE, tier.name(), null, null, 0, "api"));
             return state(user);
         });
@@ -99,12 +83,63 @@ public class PlanChanges {
 
     public synchronized State cancel(UserId user) {
         return tx.execute(status -> {
-            if (stateNow(user).status() == SubscriptionState.Status.NONE) {
-                throw new Refused("user " + user.value() + " has nothing active to cancel");
-            }
+            refuseCancel(user);
             record(new SubscriptionChange(user, instant(), SubscriptionAction.CANCEL, "", null, null, 0, "api"));
             return state(user);
         });
+    }
+
+    /**
+     * Refuses exactly as the change itself would, recording nothing: for a preview before the user confirms.
+     *
+     * @param action subscribe, upgrade, downgrade or cancel
+     * @throws Refused when the change does not apply to the user's state now
+     * @throws InputRefusedException for an unknown action or tier
+     */
+    public void check(UserId user, String action, String tierName) {
+        switch (action) {
+            case "subscribe" -> refuseSubscribe(user, tier(tierName), false);
+            case "upgrade" -> refuseChange(user, tier(tierName), true);
+            case "downgrade" -> refuseChange(user, tier(tierName), false);
+            case "cancel" -> refuseCancel(user);
+            default -> throw new InputRefusedException("action: subscribe, upgrade, downgrade or cancel");
+        }
+    }
+
+    /** The instant a change made now is recorded at (whole seconds, as every stored change). */
+    public Instant changeInstant() {
+        return instant();
+    }
+
+    private void refuseSubscribe(UserId user, Tier tier, boolean trial) {
+        SubscriptionState now = stateNow(user);
+        if (now.status() != SubscriptionState.Status.NONE) {
+            throw new Refused("user " + user.value() + " already has " + now.tier() + " (" + status(now, true)
+                    + "); use upgrade or downgrade");
+        }
+        if (trial && tier.trialDays() <= 0) {
+            throw new InputRefusedException("trial: tier " + tier.name() + " offers no trial");
+        }
+    }
+
+    /** {@code up}: the new tier must cost more a month than the current one; else less. */
+    private void refuseChange(UserId user, Tier tier, boolean up) {
+        SubscriptionState now = stateNow(user);
+        if (now.status() == SubscriptionState.Status.NONE) {
+            throw new Refused("user " + user.value() + " has no active subscription to " + (up ? "upgrade" : "downgrade"));
+        }
+        Tier current = catalog().tiers().get(now.tier());
+        int order = tier.monthlyPrice().compareTo(current.monthlyPrice());
+        if (up ? order <= 0 : order >= 0) {
+            throw new Refused(tier.name() + " (" + price(tier) + " a month) is not " + (up ? "above" : "below") + " "
+                    + current.name() + " (" + price(current) + "): use " + (up ? "downgrade" : "upgrade"));
+        }
+    }
+
+    private void refuseCancel(UserId user) {
+        if (stateNow(user).status() == SubscriptionState.Status.NONE) {
+            throw new Refused("user " + user.value() + " has nothing active to cancel");
+        }
     }
 
     /** The state now and, in time order, every change (imported, online or from Stripe). */
