@@ -67,6 +67,7 @@ class ConsoleTest {
     Page page;
     String base;
     Map<String, Object> analytics;
+    Map<String, Object> experiment;
     Path blocker;
     long failedIngest;
 
@@ -94,6 +95,9 @@ class ConsoleTest {
                 """);
         cli.ok("ingest", tmp.resolve("november.csv").toString());
         analytics = cli.ok("analytics", "--period", "2026-10", "--json").json();
+        // The sample experiment: carol, first seen in October, is in it (after the close, so no invoice changes).
+        cli.ok("import-experiments", "sample-data/experiments.yaml");
+        experiment = cli.ok("experiment-results", "price-test-2026-10", "--json").json();
         // A failed run for the operators: a folder where the rejects file must go makes storeNewEvents fail.
         Files.writeString(tmp.resolve("late.csv"), "event_id,timestamp,user_id,metric,quantity\nz1,2026-11-01T00:00:00Z,zed,ai_responses,2\nz2,yesterday,zed,ai_responses,1\n");
         blocker = db.home().resolve("rejects/late.csv.rejects.csv");
@@ -344,6 +348,27 @@ class ConsoleTest {
         assertThat(page.evaluate("() => document.getElementById('trend-mrr').chart.data.labels")).isEqualTo(List.of("2026-10"));
         assertThat(page.evaluate("() => document.getElementById('trend-mrr').chart.data.datasets[0].data")).isEqualTo(List.of(157));
         shot("finance");
+
+        // The experiment's rows as `experiment-results --json` printed them.
+        List<Map<String, Object>> variants = (List<Map<String, Object>>) experiment.get("variants");
+        var experimentRows = page.locator("table.experiment[data-experiment='price-test-2026-10'] tbody tr");
+        assertThat(experimentRows.count()).isEqualTo(variants.size()).isEqualTo(3);
+        assertThat(variants.stream().mapToLong(v -> ((Number) v.get("users")).longValue()).sum()).isEqualTo(1L);
+        for (int i = 0; i < variants.size(); i++) {
+            var cells = experimentRows.nth(i).locator("td");
+            Map<String, Object> v = variants.get(i);
+            assertThat(cells.nth(0).textContent()).isEqualTo(v.get("name"));
+            int column = 1;
+            for (String key : List.of("users", "trial_starts", "conversions", "conversion_rate", "revenue_per_user")) {
+                String shown = cells.nth(column++).textContent();
+                Object expected = v.get(key);
+                if (expected == null) {
+                    assertThat(shown).as(key).isEmpty();
+                } else {
+                    assertThat(new java.math.BigDecimal(shown)).as(key).isEqualByComparingTo(new java.math.BigDecimal(expected.toString()));
+                }
+            }
+        }
 
         Path reports = db.home().resolve("reports/2026-10");
         assertThat(page.locator("#report-files a").allTextContents()).containsExactly("finance-report.pdf", "invoice-lines.csv",
