@@ -88,19 +88,19 @@ public class ConsoleUsers {
         return find(address).orElseThrow();
     }
 
+    private static final String SELECT = "SELECT console_user_id, email, role, user_id, password_hash, failed_sign_ins, locked_until, created_at "
+            + "FROM console_users ";
+
+    private static final org.springframework.jdbc.core.RowMapper<ConsoleUser> ROW = (rs, n) -> new ConsoleUser(rs.getLong(1), rs.getString(2),
+            Role.of(rs.getString(3)).orElseThrow(), rs.getString(4), rs.getString(5), rs.getInt(6), instant(rs.getObject(7, OffsetDateTime.class)),
+            instant(rs.getObject(8, OffsetDateTime.class)));
+
     public Optional<ConsoleUser> find(String email) {
-        return jdbc.sql("SELECT console_user_id, email, role, user_id, password_hash, failed_sign_ins, locked_until, created_at "
-                        + "FROM console_users WHERE email = ?")
-                .param(normalized(email))
-                .query((rs, n) -> new ConsoleUser(rs.getLong(1), rs.getString(2), Role.of(rs.getString(3)).orElseThrow(), rs.getString(4),
-                        rs.getString(5), rs.getInt(6), instant(rs.getObject(7, OffsetDateTime.class)),
-                        instant(rs.getObject(8, OffsetDateTime.class))))
-                .optional();
+        return jdbc.sql(SELECT + "WHERE email = ?").param(normalized(email)).query(ROW).optional();
     }
 
     public List<ConsoleUser> list() {
-        return jdbc.sql("SELECT email FROM console_users ORDER BY console_user_id").query(String.class).list().stream()
-                .map(e -> find(e).orElseThrow()).toList();
+        return jdbc.sql(SELECT + "ORDER BY console_user_id").query(ROW).list();
     }
 
     /** Whether this password is the account's (bcrypt's own comparison; the hash never leaves this class). */

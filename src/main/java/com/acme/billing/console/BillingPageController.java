@@ -36,7 +36,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code /console/billing} (SPEC 12): one user's plan and status, usage meters against the prorated included
@@ -55,8 +54,6 @@ class BillingPageController {
     record Preview(String action, String fromTier, String toTier, String period, String remaining, String currency,
             BigDecimal baseFeeBefore, BigDecimal baseFeeAfter, BigDecimal difference, Map<String, String> includedAfter, boolean trial) {
     }
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final PlanChanges plans;
     private final CurrentUsage currentUsage;
@@ -183,8 +180,7 @@ class BillingPageController {
         if (!file.endsWith(".pdf")) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND);
         }
-        var invoice = statements.find(file.substring(0, file.length() - 4))
-                .filter(i -> !principal.customer() || i.userId().equals(principal.userId()))
+        var invoice = statements.find(file.substring(0, file.length() - 4), principal.customer() ? principal.userId() : null)
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_PDF)
                 .header("Content-Disposition", "attachment; filename=\"" + invoice.invoiceId() + ".pdf\"")
@@ -288,7 +284,7 @@ class BillingPageController {
                 "options", Map.of("responsive", true, "maintainAspectRatio", false, "animation", false,
                         "scales", Map.of("x", Map.of("stacked", true, "title", Map.of("display", true, "text", "day of " + period)),
                                 "y", Map.of("stacked", true, "beginAtZero", true))));
-        return Map.of("json", JSON.writeValueAsString(spec), "source", source, "empty", byMetric.isEmpty());
+        return Map.of("json", ChartJson.of(spec), "source", source, "empty", byMetric.isEmpty());
     }
 
     private static String words(Duration d) {

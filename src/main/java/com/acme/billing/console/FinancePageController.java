@@ -30,7 +30,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code /console/finance} (SPEC 12): each month's report files to download (the statements as one zip), MRR, ARR,
@@ -50,7 +49,6 @@ class FinancePageController {
     record MonthReports(String period, List<ReportFile> files, long statements) {
     }
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final List<String> TRENDS = List.of("mrr", "arr", "logo_churn_rate", "arpu");
 
     private final BillingPaths paths;
@@ -204,7 +202,7 @@ class FinancePageController {
             String figure = values.get(period);
             data.add(figure == null || figure.isEmpty() ? null : new java.math.BigDecimal(figure));
         }
-        return JSON.writeValueAsString(Map.of("type", "line",
+        return ChartJson.of(Map.of("type", "line",
                 "data", Map.of("labels", labels, "datasets", List.of(Map.of("label", label, "data", data, "borderColor", "#2457c5",
                         "backgroundColor", "#2457c5", "tension", 0))),
                 "options", Map.of("responsive", true, "maintainAspectRatio", false, "animation", false,

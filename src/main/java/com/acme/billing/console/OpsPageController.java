@@ -63,35 +63,36 @@ class OpsPageController {
     /** Runs {@code jobs/billing restart ID} in a process of its own, once the command's own rules let it. */
     @PostMapping("/console/ops/executions/{id}/restart")
     String restart(@PathVariable("id") long id, RedirectAttributes flash) {
-        try {
+        return act(flash, () -> {
             operations.refuseUnlessRestartable(id);
             String job = operations.execution(id).getJobInstance().getJobName();
             CommandLauncher.Launched launched = launcher.launch("restart", Long.toString(id));
-            flash.addFlashAttribute("done", "restart of execution " + id + " (" + job + ") started in process " + launched.pid()
-                    + "; its output goes to " + launched.log() + ". The new run shows below when it has started; reload to follow it.");
-        } catch (InputRefusedException | java.io.UncheckedIOException e) {
-            flash.addFlashAttribute("refusal", e.getMessage());
-        }
-        return "redirect:/console/ops";
+            return "restart of execution " + id + " (" + job + ") started in process " + launched.pid()
+                    + "; its output goes to " + launched.log() + ". The new run shows below when it has started; reload to follow it.";
+        });
     }
 
     @PostMapping("/console/ops/executions/{id}/stop")
     String stop(@PathVariable("id") long id, RedirectAttributes flash) {
-        try {
+        return act(flash, () -> {
             operations.stop(id);
-            flash.addFlashAttribute("done", "execution " + id + " asked to stop: it ends at its next commit (then restart resumes it)");
-        } catch (InputRefusedException e) {
-            flash.addFlashAttribute("refusal", e.getMessage());
-        }
-        return "redirect:/console/ops";
+            return "execution " + id + " asked to stop: it ends at its next commit (then restart resumes it)";
+        });
     }
 
     @PostMapping("/console/ops/executions/{id}/abandon")
     String abandon(@PathVariable("id") long id, RedirectAttributes flash) {
-        try {
+        return act(flash, () -> {
             operations.abandon(id);
-            flash.addFlashAttribute("done", "execution " + id + " abandoned: it will not be restarted, and its files may be ingested again");
-        } catch (InputRefusedException e) {
+            return "execution " + id + " abandoned: it will not be restarted, and its files may be ingested again";
+        });
+    }
+
+    /** An operator's action: what it did, or the rule's refusal, shown on the page after a redirect (a reload repeats nothing). */
+    private static String act(RedirectAttributes flash, java.util.function.Supplier<String> action) {
+        try {
+            flash.addFlashAttribute("done", action.get());
+        } catch (InputRefusedException | java.io.UncheckedIOException e) {
             flash.addFlashAttribute("refusal", e.getMessage());
         }
         return "redirect:/console/ops";

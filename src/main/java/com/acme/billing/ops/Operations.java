@@ -35,6 +35,10 @@ public class Operations {
     }
 
     /** One run as the console lists it: with its duration and the counts of its steps added up. */
+    /** The step a run stopped in, for both listings: the one not completed (SELECT column over execution {@code e}). */
+    private static final String FAILED_STEP = "(SELECT MAX(s.STEP_NAME) FROM BATCH_STEP_EXECUTION s WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID "
+            + "AND s.STATUS IN ('FAILED', 'STOPPED', 'UNKNOWN', 'STARTED'))";
+
     public record RunRow(long id, String job, String status, Instant start, Instant end, String failedStep, String message, long read,
             long written, long skipped, Long resumedBy) {
 
@@ -63,8 +67,7 @@ public class Operations {
     /** The newest {@code limit} runs, newest first. */
     public List<RunRow> recentRuns(int limit) {
         return jdbc.sql("SELECT e.JOB_EXECUTION_ID, i.JOB_NAME, e.STATUS, e.START_TIME, e.END_TIME, e.EXIT_MESSAGE, "
-                        + "(SELECT MAX(s.STEP_NAME) FROM BATCH_STEP_EXECUTION s WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID "
-                        + "   AND s.STATUS IN ('FAILED', 'STOPPED', 'UNKNOWN', 'STARTED')), "
+                        + FAILED_STEP + ", "
                         + "(SELECT COALESCE(SUM(s.READ_COUNT), 0) FROM BATCH_STEP_EXECUTION s WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID), "
                         + "(SELECT COALESCE(SUM(s.WRITE_COUNT), 0) FROM BATCH_STEP_EXECUTION s WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID), "
                         + "(SELECT COALESCE(SUM(s.READ_SKIP_COUNT + s.PROCESS_SKIP_COUNT + s.WRITE_SKIP_COUNT), 0) FROM BATCH_STEP_EXECUTION s "
@@ -86,8 +89,7 @@ public class Operations {
     public List<ExecutionRow> executions(boolean failedOnly) {
         String where = failedOnly ? " WHERE e.STATUS IN ('FAILED', 'STOPPED', 'UNKNOWN')" : "";
         return jdbc.sql("SELECT e.JOB_EXECUTION_ID, i.JOB_NAME, e.STATUS, e.START_TIME, e.END_TIME, e.EXIT_MESSAGE, "
-                + "(SELECT MAX(s.STEP_NAME) FROM BATCH_STEP_EXECUTION s WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID "
-                + "   AND s.STATUS IN ('FAILED', 'STOPPED', 'UNKNOWN', 'STARTED')) "
+                + FAILED_STEP + " "
                 + "FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID" + where
                 + " ORDER BY e.JOB_EXECUTION_ID DESC")
                 .query((rs, n) -> new ExecutionRow(rs.getLong(1), rs.getString(2), rs.getString(3), iso(rs.getTimestamp(4)),
@@ -105,12 +107,7 @@ public class Operations {
             refuseIfAlive(execution);
             execution = jobOperator.recover(execution);
         }
-        if (execution.getStatus() == BatchStatus.COMPLETED) {
-            throw new InputRefusedException("execution " + id + " completed; nothing to restart");
-        }
-        if (execution.getStatus() == BatchStatus.ABANDONED) {
-            throw new InputRefusedException("execution " + id + " was abandoned; it cannot be restarted");
-        }
+        refuseFinished(execution);
         JobExecution restarted;
         try {
             restarted = jobOperator.restart(execution);
@@ -130,15 +127,20 @@ public class Operations {
         if (execution.getStatus().isRunning() || execution.getStatus() == BatchStatus.UNKNOWN) {
             refuseIfAlive(execution);
         }
-        if (execution.getStatus() == BatchStatus.COMPLETED) {
-            throw new InputRefusedException("execution " + id + " completed; nothing to restart");
-        }
-        if (execution.getStatus() == BatchStatus.ABANDONED) {
-            throw new InputRefusedException("execution " + id + " was abandoned; it cannot be restarted");
-        }
+        refuseFinished(execution);
         Optional<Long> later = resumedBy(id);
         if (later.isPresent()) {
             throw new InputRefusedException("execution " + id + " was resumed by execution " + later.get() + "; restart that one if it failed");
+        }
+    }
+
+    /** Restart's refusal of a run that ended for good. */
+    private static void refuseFinished(JobExecution execution) {
+        if (execution.getStatus() == BatchStatus.COMPLETED) {
+            throw new InputRefusedException("execution " + execution.getId() + " completed; nothing to restart");
+        }
+        if (execution.getStatus() == BatchStatus.ABANDONED) {
+            throw new InputRefusedException("execution " + execution.getId() + " was abandoned; it cannot be restarted");
         }
     }
 

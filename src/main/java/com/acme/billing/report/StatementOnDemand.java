@@ -58,6 +58,14 @@ public class StatementOnDemand {
                 .list();
     }
 
+    /**
+     * The invoice as {@code onlyUser} may see it: a customer's own invoices only (another user's reads as absent, so
+     * its existence does not leak); null for the roles that see every user's.
+     */
+    public Optional<InvoiceRef> find(String invoiceId, String onlyUser) {
+        return find(invoiceId).filter(i -> onlyUser == null || i.userId().equals(onlyUser));
+    }
+
     public Optional<InvoiceRef> find(String invoiceId) {
         return jdbc.sql("SELECT invoice_id, user_id, period FROM invoices WHERE invoice_id = ?").param(invoiceId)
                 .query((rs, n) -> new InvoiceRef(rs.getString(1), rs.getString(2), rs.getString(3))).optional();
