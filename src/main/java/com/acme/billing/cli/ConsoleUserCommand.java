@@ -25,7 +25,7 @@ final class ConsoleUserCommand {
     @Command(name = "create", header = "a new account; the password is read from standard input",
             description = {"Make a console account. The password is the first line of standard input (at least 12 characters),",
                     "so that it appears neither in the process list nor in the shell's history:",
-                    "  read -rs PW && printf '%s\\n' \"$PW\" | jobs/billing console-user create --email ann@example.com --role finance"})
+                    "  read -rs PW && printf '%%s\\n' \"$PW\" | jobs/billing console-user create --email ann@example.com --role finance"})
     static final class Create extends BillingCommand {
 
         @Option(names = "--email", required = true, paramLabel = "E", description = "the sign-in name (kept in lower case)")

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "experiment-results", header = "a pricing experiment's variants against control",
-        description = "Per variant: users, trial starts, conversions, revenue per user; against the control: difference, 95 % CI, p-value.")
+        description = "Per variant: users, trial starts, conversions, revenue per user; against the control: difference, 95 %% CI, p-value.")
 final class ExperimentResultsCommand extends BillingCommand {
 
     @Parameters(paramLabel = "ID", description = "the experiment id")

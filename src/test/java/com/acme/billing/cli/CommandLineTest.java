@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
 
 /**
  * The command line as a user meets it: an option a command does not take, a value of the wrong type
@@ -100,6 +101,24 @@ class CommandLineTest {
     void helpAsACommandShowsTheSameHelp() {
         assertThat(cli().ok("help").out()).isEqualTo(cli().ok("--help").out());
         assertThat(cli().ok("help", "close-period").out()).isEqualTo(cli().ok("close-period", "--help").out());
+    }
+
+    /** picocli formats descriptions with String.format: a bare '%' garbles the help and warns on stderr. */
+    @Test
+    void everyCommandsHelpFormatsWithoutWarnings() {
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            List<CommandLine> commands = new java.util.ArrayList<>(List.of(BillingCli.commandLine()));
+            for (int i = 0; i < commands.size(); i++) {
+                commands.get(i).getUsageMessage(CommandLine.Help.Ansi.OFF);
+                commands.addAll(commands.get(i).getSubcommands().values());
+            }
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(warnings.toString(java.nio.charset.StandardCharsets.UTF_8)).isEmpty();
     }
 
     @Test
