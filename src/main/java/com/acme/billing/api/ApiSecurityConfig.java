@@ -41,7 +41,7 @@ class ApiSecurityConfig {
             // carry on to the endpoint (the default handler would redirect)
         });
         bearer.setFailureHandler((request, response, e) -> ApiErrorWriter.write(response, 401, "unauthorized", "unknown or revoked API key"));
-        return http.securityMatcher("/api/**")
+        return http.securityMatcher("/api/**", "/actuator/prometheus")
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
@@ -61,7 +61,7 @@ class ApiSecurityConfig {
                         .requestMatchers(HttpMethod.GET, "/api/billing/subscription").hasAnyRole("ADMIN", "SERVICE", "FINANCE", "OPERATOR", "CUSTOMER")
                         .requestMatchers(HttpMethod.GET, "/api/billing/invoices", "/api/billing/invoices/*").hasAnyRole(READ_BILLING)
                         .requestMatchers(HttpMethod.GET, "/api/analytics", "/api/experiments/*").hasAnyRole("ADMIN", "FINANCE", "OPERATOR")
-                        .requestMatchers("/api/ops/**").hasAnyRole("ADMIN", "OPERATOR")
+                        .requestMatchers("/api/ops/**", "/actuator/prometheus").hasAnyRole("ADMIN", "OPERATOR")
                         .anyRequest().authenticated())
                 .exceptionHandling(errors -> errors
                         .authenticationEntryPoint((request, response, e) -> ApiErrorWriter.write(response, 401, "unauthorized",

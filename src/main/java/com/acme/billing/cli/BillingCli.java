@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.TimeZone;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
+import com.acme.billing.ops.AlertDelivery;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -122,7 +123,11 @@ public final class BillingCli {
                     + Settings.redacted(settings.get("billing.db.url")) + ")", (Long) null);
         }
         try (context) {
-            return command.run(new CommandContext(context, console));
+            try {
+                return command.run(new CommandContext(context, console));
+            } finally {
+                deliverAlerts(context);
+            }
         } catch (JobFailedException e) {
             return console.fail(1, e.getMessage(), e.executionId());
         } catch (InputRefusedException | BadInvocationException e) {
@@ -133,6 +138,23 @@ public final class BillingCli {
         } catch (Exception e) {
             Path log = Path.of((String) settings.get("billing.home")).resolve("logs").resolve("billing.log");
             return console.fail(1, "failed: " + e.getMessage() + " (details in " + log + ")", (Long) null);
+        }
+    }
+
+    /**
+     * Alerts raised by this command (or waiting for a retry) go out as it ends, for at most 10 s; what is
+     * left waits for serve or the next command (the outbox holds it). Never changes the exit code.
+     */
+    private static void deliverAlerts(ConfigurableApplicationContext context) {
+        try {
+            if (context.isActive()) {
+                AlertDelivery delivery = context.getBean(AlertDelivery.class);
+                if (delivery.pending() > 0) {
+                    delivery.deliverDue(java.time.Duration.ofSeconds(10));
+                }
+            }
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(BillingCli.class).warn("alerts not delivered now: {}", e.toString());
         }
     }
 }

@@ -13,17 +13,30 @@ import org.springframework.core.env.MapPropertySource;
 final class Settings {
 
     /** Environment variables that map one to one onto a property. */
-    private static final Map<String, String> FROM_ENVIRONMENT = Map.of(
-            "STRIPE_API_KEY", "billing.stripe.api-key",
-            "STRIPE_API_BASE", "billing.stripe.api-base",
-            "STRIPE_WEBHOOK_SECRET", "billing.stripe.webhook-secret",
-            "STRIPE_MAX_REQUESTS_PER_SECOND", "billing.stripe.max-requests-per-second",
-            "STRIPE_WORKERS", "billing.stripe.workers",
-            "STRIPE_MAX_ATTEMPTS", "billing.stripe.max-attempts",
-            "STRIPE_BACKOFF_BASE_MS", "billing.stripe.backoff-base-ms",
-            "STRIPE_READ_TIMEOUT_MS", "billing.stripe.read-timeout-ms",
-            "BILLING_EVENT_STORE", "billing.event-store",
-            "BILLING_SAMPLE_DATA", "billing.sample-data");
+    private static final Map<String, String> FROM_ENVIRONMENT = Map.ofEntries(
+            Map.entry("STRIPE_API_KEY", "billing.stripe.api-key"),
+            Map.entry("STRIPE_API_BASE", "billing.stripe.api-base"),
+            Map.entry("STRIPE_WEBHOOK_SECRET", "billing.stripe.webhook-secret"),
+            Map.entry("STRIPE_MAX_REQUESTS_PER_SECOND", "billing.stripe.max-requests-per-second"),
+            Map.entry("STRIPE_WORKERS", "billing.stripe.workers"),
+            Map.entry("STRIPE_MAX_ATTEMPTS", "billing.stripe.max-attempts"),
+            Map.entry("STRIPE_BACKOFF_BASE_MS", "billing.stripe.backoff-base-ms"),
+            Map.entry("STRIPE_READ_TIMEOUT_MS", "billing.stripe.read-timeout-ms"),
+            Map.entry("BILLING_EVENT_STORE", "billing.event-store"),
+            Map.entry("BILLING_SAMPLE_DATA", "billing.sample-data"),
+            // alerts (SPEC 10): where they go, and the SMTP server of the e-mails
+            Map.entry("BILLING_ALERTS_WEBHOOK_URL", "billing.alerts.webhook-url"),
+            Map.entry("BILLING_ALERTS_WEBHOOK_SECRET", "billing.alerts.webhook-secret"),
+            Map.entry("BILLING_ALERTS_MAIL_TO", "billing.alerts.mail-to"),
+            Map.entry("BILLING_ALERTS_MAIL_FROM", "billing.alerts.mail-from"),
+            Map.entry("BILLING_ALERTS_CHURN_THRESHOLD", "billing.alerts.churn-threshold"),
+            Map.entry("BILLING_ALERTS_RETRY_INITIAL", "billing.alerts.retry-initial"),
+            Map.entry("BILLING_ALERTS_MAX_ATTEMPTS", "billing.alerts.max-attempts"),
+            Map.entry("BILLING_ALERTS_DELIVERY_INTERVAL", "billing.alerts.delivery-interval"),
+            Map.entry("SPRING_MAIL_HOST", "spring.mail.host"),
+            Map.entry("SPRING_MAIL_PORT", "spring.mail.port"),
+            Map.entry("SPRING_MAIL_USERNAME", "spring.mail.username"),
+            Map.entry("SPRING_MAIL_PASSWORD", "spring.mail.password"));
 
     private Settings() {
     }

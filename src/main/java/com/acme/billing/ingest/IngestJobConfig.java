@@ -8,7 +8,9 @@ import com.acme.billing.platform.BillingPaths;
 import com.acme.billing.ops.ExecutionOwnerListener;
 import java.nio.file.Path;
 import java.time.Clock;
+import com.acme.billing.period.BillingPeriod;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.HashSet;
 import org.springframework.batch.core.configuration.annotation.JobScope;
@@ -37,6 +39,7 @@ import org.springframework.transaction.PlatformTransactionManager;
  * <li>{@code storeNewEvents}: per file, dedupe against all stored events, keep the new ones, write
  * the rejects file, record the counts;</li>
  * <li>{@code rollUpUsageMetrics}: set {@code usage_metrics} for every user, metric and month touched;</li>
+ * <li>{@code raiseLimitAlerts}: the limit alerts of SPEC 10 for those months ({@link UsageRolledUp});</li>
  * <li>{@code finishIngestRun}: move inbox files to the archive, delete the staging files.</li>
  * </ol>
  * The run's files live in {@code ingest_run_files}; the only job parameter is {@code run.id}.
@@ -50,12 +53,13 @@ public class IngestJobConfig {
 
     @Bean
     Job ingestUsageJob(JobRepository jobRepository, Step stageUsageFiles, Step storeNewEvents, Step rollUpUsageMetrics,
-            Step finishIngestRun, ExecutionOwnerListener owners) {
+            Step raiseLimitAlerts, Step finishIngestRun, ExecutionOwnerListener owners) {
         return new JobBuilder(JOB_NAME, jobRepository)
                 .listener(owners)
                 .start(stageUsageFiles)
                 .next(storeNewEvents)
                 .next(rollUpUsageMetrics)
+                .next(raiseLimitAlerts)
                 .next(finishIngestRun)
                 .build();
     }
@@ -157,5 +161,24 @@ public class IngestJobConfig {
     FinishIngestRunTasklet finishIngestRunTasklet(IngestRunRepository runs, BillingPaths paths,
             @Value("#{jobParameters['run.id']}") Long runId) {
         return new FinishIngestRunTasklet(runs, paths, runId);
+    }
+
+    /**
+     * Tells the listeners (limit alerts) which months now hold new totals. Its own step: when raising
+     * fails, a restart raises again (alerts are once per subject) without rolling up again.
+     */
+    @Bean
+    Step raiseLimitAlerts(JobRepository jobRepository, PlatformTransactionManager transactionManager, EventStore eventStore,
+            IngestRunRepository runs, org.springframework.context.ApplicationEventPublisher events) {
+        return new StepBuilder("raiseLimitAlerts", jobRepository).tasklet((contribution, chunkContext) -> {
+            long runId = (Long) chunkContext.getStepContext().getJobParameters().get(RUN_ID);
+            List<Long> fileIds = runs.files(runId).stream().filter(f -> f.status().equals("stored")).map(IngestRunRepository.RunFile::fileId).toList();
+            List<BillingPeriod> months = eventStore.monthsOf(fileIds).stream()
+                    .map(m -> new BillingPeriod(java.time.YearMonth.of(m / 100, m % 100))).toList();
+            if (!months.isEmpty()) {
+                events.publishEvent(new UsageRolledUp(months));
+            }
+            return org.springframework.batch.infrastructure.repeat.RepeatStatus.FINISHED;
+        }, transactionManager).build();
     }
 }

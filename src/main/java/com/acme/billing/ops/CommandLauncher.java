@@ -39,6 +39,12 @@ public class CommandLauncher {
         SETTINGS.put("billing.event-store", "BILLING_EVENT_STORE");
         SETTINGS.put("billing.stripe.api-key", "STRIPE_API_KEY");
         SETTINGS.put("billing.stripe.api-base", "STRIPE_API_BASE");
+        // a restarted job that fails raises job_failed: it goes where serve's alerts go
+        SETTINGS.put("billing.alerts.webhook-url", "BILLING_ALERTS_WEBHOOK_URL");
+        SETTINGS.put("billing.alerts.webhook-secret", "BILLING_ALERTS_WEBHOOK_SECRET");
+        SETTINGS.put("billing.alerts.mail-to", "BILLING_ALERTS_MAIL_TO");
+        SETTINGS.put("spring.mail.host", "SPRING_MAIL_HOST");
+        SETTINGS.put("spring.mail.port", "SPRING_MAIL_PORT");
     }
 
     /** The command line's entry point, by name: nothing below the command line may depend on it (LayeringTest). */

@@ -161,10 +161,7 @@ public class StripeWebhooks {
         if (change.stripeCustomerId() != null) {
             rememberCustomer(user, change.stripeCustomerId());
         }
-        if (change.action() == SubscriptionAction.CANCEL) {
-            alerts.raise("cancellation", user.value(), null, change.effectiveAt(), user + " cancelled at " + change.effectiveAt() + " (Stripe)",
-                    change.source(), "cancellation:" + user + ":" + change.effectiveAt());
-        }
+        // a cancel raises subscription_cancelled where every recorded cancel does (ops.CancellationAlerts)
         return "recorded " + change.action().wire() + (change.tier().isEmpty() ? "" : " " + change.tier()) + " for " + user + " at "
                 + change.effectiveAt();
     }

@@ -88,15 +88,7 @@ public class CurrentUsage {
                 : catalogs.latest().orElseThrow(() -> new IllegalStateException("no catalog imported")).catalog();
         SubscriptionTimeline timeline = SubscriptionTimeline.of(changes);
         SubscriptionState state = timeline.stateAt(now);
-        long monthSeconds = Duration.between(period.start(), period.end()).toSeconds();
-        Map<String, Long> included = new HashMap<>();
-        for (Segment segment : Segments.of(timeline, period)) {
-            Tier tier = segment.state().tier() == null ? null : catalog.tiers().get(segment.state().tier());
-            if (tier != null) {
-                tier.limits().forEach((metric, limit) -> included.merge(metric,
-                        Rating.includedQuantity(limit, segment.seconds(), monthSeconds), Long::sum));
-            }
-        }
+        Map<String, Long> included = included(timeline, period, catalog);
         Tier current = state.tier() == null ? null : catalog.tiers().get(state.tier());
         List<String> metrics = catalog.metrics().stream().filter(m -> current != null || used.containsKey(m)).toList();
         List<MetricUsage> rows = metrics.stream().map(metric -> {
@@ -107,6 +99,23 @@ public class CurrentUsage {
             return new MetricUsage(metric, u, inc, Math.max(0, inc - u), percent, current != null && current.isHardLimit(metric), u > inc);
         }).toList();
         return Optional.of(new Month(user.value(), period.toString(), state.tier(), PlanChanges.status(state, !changes.isEmpty()), rows));
+    }
+
+    /**
+     * The month's included quantities per metric (SPEC 5): the sum over its trial and paid segments of
+     * each tier's limit prorated to the segment; the state of the last change known runs to the month's end.
+     */
+    public static Map<String, Long> included(SubscriptionTimeline timeline, BillingPeriod period, Catalog catalog) {
+        long monthSeconds = Duration.between(period.start(), period.end()).toSeconds();
+        Map<String, Long> included = new HashMap<>();
+        for (Segment segment : Segments.of(timeline, period)) {
+            Tier tier = segment.state().tier() == null ? null : catalog.tiers().get(segment.state().tier());
+            if (tier != null) {
+                tier.limits().forEach((metric, limit) -> included.merge(metric,
+                        Rating.includedQuantity(limit, segment.seconds(), monthSeconds), Long::sum));
+            }
+        }
+        return included;
     }
 
     /** Ingested usage of the month plus the tracked events not moved yet, per metric: one query. */

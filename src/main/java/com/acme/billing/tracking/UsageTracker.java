@@ -48,12 +48,14 @@ public class UsageTracker {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final LimitWatch limits;
 
-    public UsageTracker(CatalogRepository catalogs, JdbcTemplate jdbc, TransactionTemplate tx, Clock clock) {
+    public UsageTracker(CatalogRepository catalogs, JdbcTemplate jdbc, TransactionTemplate tx, Clock clock, LimitWatch limits) {
         this.catalogs = catalogs;
         this.jdbc = jdbc;
         this.tx = tx;
         this.clock = clock;
+        this.limits = limits;
     }
 
     /**
@@ -68,9 +70,15 @@ public class UsageTracker {
         if (!refusals.isEmpty()) {
             return new Outcome(0, 0, refusals);
         }
+        Outcome outcome;
         synchronized (this) {
-            return tx.execute(status -> store(events, now));
+            outcome = tx.execute(status -> store(events, now));
         }
+        if (outcome.accepted() > 0) {
+            // committed: the limit alerts of the months touched are checked in the background (LimitWatch)
+            events.forEach(e -> limits.touched(e.userId(), e.month()));
+        }
+        return outcome;
     }
 
     /** The events that break a rule of SPEC 2, with the first rule each breaks; nothing is stored. */

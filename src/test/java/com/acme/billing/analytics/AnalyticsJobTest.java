@@ -152,6 +152,13 @@ class AnalyticsJobTest {
         cli.ok("analytics", "--period", "2026-10");
         assertThat(Files.readAllBytes(dir.resolve("analytics.csv"))).isEqualTo(before);
 
+        // churn_high (SPEC 10): 0.3333 is above the default threshold 0.05, raised once for the month though computed twice.
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> churn = ((List<Map<String, Object>>) cli.ok("alerts", "--json").json().get("alerts")).stream()
+                .filter(a -> a.get("type").equals("churn_high")).toList();
+        assertThat(churn).singleElement().satisfies(a -> assertThat(a).containsEntry("period", "2026-10").containsEntry("user_id", null)
+                .containsEntry("at", "2026-11-04T00:00:00Z").containsEntry("message", "logo churn rate of 2026-10 is 0.3333, above the threshold 0.05"));
+
         // The API answers the same rows, to finance; not to the SaaS backend's service key.
         String financeKey = (String) cli.ok("api-key", "create", "--role", "finance", "--json").json().get("key");
         String service = (String) cli.ok("api-key", "create", "--role", "service", "--json").json().get("key");

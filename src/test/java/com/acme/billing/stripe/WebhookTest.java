@@ -186,8 +186,8 @@ class WebhookTest {
 
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> alerts = (List<Map<String, Object>>) cli.ok("alerts", "--json").json().get("alerts");
-        assertThat(alerts).singleElement().satisfies(a -> assertThat(a).containsEntry("type", "cancellation").containsEntry("user_id", "bob")
-                .containsEntry("at", "2026-11-20T00:00:00Z"));
+        assertThat(alerts).singleElement().satisfies(a -> assertThat(a).containsEntry("type", "subscription_cancelled").containsEntry("user_id", "bob")
+                .containsEntry("at", "2026-11-20T00:00:00Z").containsEntry("message", "bob cancelled at 2026-11-20T00:00:00Z (stripe webhook evt_c1)"));
         // dave's trial (Nov 5 10:00 - Nov 19 10:00) is free; pro from Nov 19 10:00 to Dec 1: 11 d 14 h = 1,000,800 s;
         // 99 x 1,000,800 / 2,592,000 = 38.225 -> 38.23 (half up).
         // bob: business Nov 1 - Nov 20: 299 x 19/30 = 189.3667 -> 189.37.

@@ -36,11 +36,12 @@ public class AnalyticsJobConfig {
 
     @Bean
     Step computeKpis(JobRepository jobRepository, PlatformTransactionManager transactionManager, AnalyticsComputation computation,
-            AnalyticsRepository analytics) {
+            AnalyticsRepository analytics, ChurnAlert churn) {
         return new StepBuilder("computeKpis", jobRepository).tasklet((contribution, context) -> {
             BillingPeriod period = BillingPeriod.parse((String) context.getStepContext().getJobParameters().get("period"));
             AnalyticsComputation.Result result = computation.compute(period);
             analytics.store(period, result.figures(), result.cohorts());
+            churn.raiseIfHigh(period, result.figures());
             contribution.incrementReadCount();
             contribution.incrementWriteCount(result.figures().size());
             context.getStepContext().getStepExecution().getExecutionContext().putLong("analytics.users", result.users());

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -16,9 +17,11 @@ import org.springframework.stereotype.Repository;
 public class SubscriptionRepository {
 
     private final JdbcClient jdbc;
+    private final ApplicationEventPublisher events;
 
-    public SubscriptionRepository(JdbcClient jdbc) {
+    public SubscriptionRepository(JdbcClient jdbc, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
+        this.events = events;
     }
 
     /** Records a change unless the very same change (user, instant, action, tier) is already known. */
@@ -34,6 +37,10 @@ public class SubscriptionRepository {
                 .params(change.userId().value(), utc(change.effectiveAt()), change.action().wire(), change.tier(), change.stripeCustomerId(),
                         change.trialEndsAt() == null ? null : utc(change.trialEndsAt()), change.source(), change.sequence(), utc(now))
                 .update();
+        if (change.action() == SubscriptionAction.CANCEL) {
+            // in this transaction: the subscription_cancelled alert (SPEC 10) is stored with the change or not at all
+            events.publishEvent(new SubscriptionCancelled(change.userId(), change.effectiveAt(), change.source()));
+        }
         return true;
     }
 
