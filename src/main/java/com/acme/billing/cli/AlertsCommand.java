@@ -8,7 +8,7 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "alerts", header = "limit breaches, payment failures, cancellations, churn, job failures",
+@Command(name = "alerts", header = "limits, failed payments, cancels, churn, failed jobs",
         description = "The alerts of SPEC 10 (limit_warning, limit_reached, payment_failed, subscription_cancelled, churn_high, job_failed, "
                 + "webhook_refused), each with how its delivery by webhook and e-mail went.")
 final class AlertsCommand extends BillingCommand {
