@@ -171,6 +171,81 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     }
 
     @Override
+    public synchronized List<UserMonthUsage> usageOf(String userId) {
+        List<UserMonthUsage> rows = new ArrayList<>();
+        try (java.sql.PreparedStatement ps = connection().prepareStatement(EventClassification.USAGE_OF)) {
+            ps.setString(1, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new UserMonthUsage(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new EventStoreException("usage of one user", e);
+        }
+        return rows;
+    }
+
+    @Override
+    public synchronized void eventsOf(String userId, Consumer<UserEvent> sink) {
+        try (java.sql.PreparedStatement ps = connection().prepareStatement(EventClassification.EVENTS_OF)) {
+            ps.setString(1, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sink.accept(new UserEvent(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getLong(4)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new EventStoreException("events of one user", e);
+        }
+    }
+
+    /** One DuckDB transaction: the user's events go and the replacement comes, or neither. */
+    @Override
+    public synchronized long replaceUserEvents(String userId, List<Event> replacement) {
+        try {
+            DuckDBConnection c = connection();
+            c.setAutoCommit(false);
+            try (java.sql.PreparedStatement count = c.prepareStatement(EventClassification.COUNT_OF);
+                    java.sql.PreparedStatement delete = c.prepareStatement(EventClassification.DELETE_OF);
+                    java.sql.PreparedStatement insert = c.prepareStatement(EventClassification.INSERT)) {
+                count.setString(1, userId);
+                long held;
+                try (ResultSet rs = count.executeQuery()) {
+                    rs.next();
+                    held = rs.getLong(1);
+                }
+                if (held == 0) {
+                    c.rollback();
+                    return 0;
+                }
+                delete.setString(1, userId);
+                delete.executeUpdate();
+                for (Event e : replacement) {
+                    insert.setString(1, e.eventId());
+                    insert.setLong(2, e.tsMicros());
+                    insert.setInt(3, e.month());
+                    insert.setString(4, e.userId());
+                    insert.setString(5, e.metric());
+                    insert.setLong(6, e.quantity());
+                    insert.setLong(7, e.fileId());
+                    insert.setLong(8, e.line());
+                    insert.executeUpdate();
+                }
+                c.commit();
+                return held;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new EventStoreException("replacing the events of one user", e);
+        }
+    }
+
+    @Override
     public String describe() {
         return "DuckDB file " + file;
     }

@@ -133,6 +133,18 @@ final class EventClassification {
             ORDER BY user_id, metric, day_of_month
             """;
 
+    static final String USAGE_OF = "SELECT month, metric, COUNT(*), SUM(quantity) FROM usage_events WHERE user_id = ? "
+            + "GROUP BY month, metric ORDER BY month, metric";
+
+    static final String EVENTS_OF = "SELECT ts_us, month, metric, quantity FROM usage_events WHERE user_id = ? ORDER BY ts_us, event_id";
+
+    static final String COUNT_OF = "SELECT COUNT(*) FROM usage_events WHERE user_id = ?";
+
+    static final String DELETE_OF = "DELETE FROM usage_events WHERE user_id = ?";
+
+    static final String INSERT = "INSERT INTO usage_events (event_id, ts_us, month, user_id, metric, quantity, file_id, line) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
     static String monthsOfSql(Collection<Long> fileIds) {
         return "SELECT DISTINCT month FROM usage_events WHERE file_id IN (" + join(fileIds) + ") ORDER BY month";
     }

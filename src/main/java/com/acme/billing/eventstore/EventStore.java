@@ -59,6 +59,41 @@ public interface EventStore {
     /** Events stored, all files together. */
     long storedEventCount();
 
+    /**
+     * One user's stored usage per month and metric (events and quantity), in month and metric order: the
+     * GDPR export's view of the raw events.
+     */
+    List<UserMonthUsage> usageOf(String userId);
+
+    /** {@code month} is yyyymm. */
+    record UserMonthUsage(int month, String metric, long events, long quantity) {
+    }
+
+    /** Every stored event of one user, in time order (the GDPR erase sums them per segment). */
+    void eventsOf(String userId, Consumer<UserEvent> sink);
+
+    /** {@code month} is yyyymm. */
+    record UserEvent(long tsMicros, int month, String metric, long quantity) {
+    }
+
+    /**
+     * Deletes every event of {@code userId} and stores {@code replacement} instead, in one transaction
+     * (on PostgreSQL the caller's, which must be active). Nothing is stored when the user has no events
+     * left, so a second call after a completed one changes nothing.
+     *
+     * @return the events deleted
+     */
+    long replaceUserEvents(String userId, List<Event> replacement);
+
+    /** A whole stored row: {@code month} is yyyymm; {@code fileId} and {@code line} name where it came from. */
+    record Event(String eventId, long tsMicros, int month, String userId, String metric, long quantity, long fileId, long line) {
+    }
+
+    /** Whether the store lives in the billing database, so that its writes join the billing transaction. */
+    default boolean inBillingDatabase() {
+        return false;
+    }
+
     /** For people: where the events are. */
     String describe();
 

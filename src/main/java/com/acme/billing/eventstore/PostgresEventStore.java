@@ -159,4 +159,46 @@ public class PostgresEventStore implements EventStore {
     public String describe() {
         return "PostgreSQL table usage_events";
     }
+
+    @Override
+    public List<UserMonthUsage> usageOf(String userId) {
+        return jdbc.query(EventClassification.USAGE_OF, (rs, n) -> new UserMonthUsage(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getLong(4)),
+                userId);
+    }
+
+    @Override
+    public void eventsOf(String userId, Consumer<UserEvent> sink) {
+        jdbc.query(EventClassification.EVENTS_OF, rs -> {
+            sink.accept(new UserEvent(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getLong(4)));
+        }, userId);
+    }
+
+    /** In the caller's transaction: the user's events go together with everything else the caller changes. */
+    @Override
+    public long replaceUserEvents(String userId, List<Event> replacement) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("PostgresEventStore.replaceUserEvents runs inside the caller's transaction");
+        }
+        long held = jdbc.queryForObject(EventClassification.COUNT_OF, Long.class, userId);
+        if (held == 0) {
+            return 0;
+        }
+        jdbc.update(EventClassification.DELETE_OF, userId);
+        jdbc.batchUpdate(EventClassification.INSERT, replacement, 1000, (ps, e) -> {
+            ps.setString(1, e.eventId());
+            ps.setLong(2, e.tsMicros());
+            ps.setInt(3, e.month());
+            ps.setString(4, e.userId());
+            ps.setString(5, e.metric());
+            ps.setLong(6, e.quantity());
+            ps.setLong(7, e.fileId());
+            ps.setLong(8, e.line());
+        });
+        return held;
+    }
+
+    @Override
+    public boolean inBillingDatabase() {
+        return true;
+    }
 }
