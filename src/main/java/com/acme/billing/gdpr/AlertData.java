@@ -38,10 +38,10 @@ class AlertData implements PersonalDataHolder {
 
     @Override
     public Optional<Object> export(UserId user) {
-        List<Map<String, Object>> alerts = jdbc.sql("SELECT id, type, invoice_id, at, message, source FROM alerts WHERE user_id = ? ORDER BY at, id")
+        List<Map<String, Object>> alerts = jdbc.sql("SELECT id, type, invoice_id, at, message, source, metric, period FROM alerts WHERE user_id = ? ORDER BY at, id")
                 .param(user.value())
                 .query((rs, n) -> Rows.map("id", rs.getLong(1), "type", rs.getString(2), "invoice_id", rs.getString(3), "at", Rows.instant(rs, "at"),
-                        "message", rs.getString(5), "source", rs.getString(6)))
+                        "message", rs.getString(5), "source", rs.getString(6), "metric", rs.getString(7), "period", rs.getString(8)))
                 .list();
         return alerts.isEmpty() ? Optional.empty() : Optional.of(alerts);
     }

@@ -120,7 +120,7 @@ public class AlertDelivery {
     private List<Due> due(int limit) {
         OffsetDateTime now = utc(wallClock.instant());
         return jdbc.sql("SELECT d.id, d.channel, d.attempts, a.id, a.type, a.user_id, a.invoice_id, a.metric, a.period, a.at, a.message, a.source "
-                + "FROM alert_deliveries d JOIN alerts a ON a.dedupe_key = d.alert_key "
+                + "FROM alert_deliveries d JOIN alerts a ON a.id = d.alert_id "
                 + "WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.claimed_until IS NULL OR d.claimed_until < ?) ORDER BY d.id LIMIT " + limit)
                 .params(now, now)
                 .query((rs, n) -> new Due(rs.getLong(1), rs.getString(2), rs.getInt(3), new AlertRepository.Alert(rs.getLong(4), rs.getString(5),

@@ -84,18 +84,33 @@ public class AlertRepository {
                         ps.setString(8, a.source());
                         ps.setString(9, a.dedupeKey());
                     });
-            OffsetDateTime now = OffsetDateTime.now(Clock.systemUTC());
-            for (String channel : channels.configured()) {
-                template.batchUpdate("INSERT INTO alert_deliveries (alert_key, channel, status, attempts, next_attempt_at) VALUES (?, ?, 'pending', 0, ?)",
-                        rows, 1000, (ps, a) -> {
-                            ps.setString(1, a.dedupeKey());
-                            ps.setString(2, channel);
-                            ps.setObject(3, now);
-                        });
+            List<String> configured = channels.configured();
+            if (!configured.isEmpty()) {
+                List<Long> ids = ids(rows.stream().map(NewAlert::dedupeKey).toList());
+                OffsetDateTime now = OffsetDateTime.now(Clock.systemUTC());
+                for (String channel : configured) {
+                    template.batchUpdate("INSERT INTO alert_deliveries (alert_id, channel, status, attempts, next_attempt_at) VALUES (?, ?, 'pending', 0, ?)",
+                            ids, 1000, (ps, id) -> {
+                                ps.setLong(1, id);
+                                ps.setString(2, channel);
+                                ps.setObject(3, now);
+                            });
+                }
             }
             return rows.size();
         });
         return raised == null ? 0 : raised;
+    }
+
+    /** The ids of the alerts with these subject keys, in id order. */
+    private List<Long> ids(List<String> keys) {
+        List<Long> ids = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += 500) {
+            List<String> slice = keys.subList(from, Math.min(keys.size(), from + 500));
+            ids.addAll(template.queryForList("SELECT id FROM alerts WHERE dedupe_key IN (" + String.join(",", Collections.nCopies(slice.size(), "?"))
+                    + ") ORDER BY id", Long.class, slice.toArray()));
+        }
+        return ids;
     }
 
     /** Which of these subjects have an alert already. */
@@ -130,18 +145,18 @@ public class AlertRepository {
 
     /** Alerts at or after {@code since} (null: all), oldest first, each with its deliveries. */
     public List<Alert> since(Instant since) {
-        Map<String, List<Delivery>> deliveries = new LinkedHashMap<>();
+        Map<Long, List<Delivery>> deliveries = new LinkedHashMap<>();
         OffsetDateTime from = OffsetDateTime.ofInstant(since == null ? Instant.EPOCH : since, ZoneOffset.UTC);
-        template.query("SELECT d.alert_key, d.channel, d.status, d.attempts, d.next_attempt_at, d.last_error, d.delivered_at "
-                + "FROM alert_deliveries d JOIN alerts a ON a.dedupe_key = d.alert_key WHERE a.at >= ? ORDER BY d.id", rs -> {
-                    deliveries.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Delivery(rs.getString(2), rs.getString(3),
+        template.query("SELECT d.alert_id, d.channel, d.status, d.attempts, d.next_attempt_at, d.last_error, d.delivered_at "
+                + "FROM alert_deliveries d JOIN alerts a ON a.id = d.alert_id WHERE a.at >= ? ORDER BY d.id", rs -> {
+                    deliveries.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new Delivery(rs.getString(2), rs.getString(3),
                             rs.getInt(4), instant(rs.getObject(5, OffsetDateTime.class)), rs.getString(6), instant(rs.getObject(7, OffsetDateTime.class))));
                 }, from);
         return jdbc.sql("SELECT " + COLUMNS + " FROM alerts WHERE at >= ? ORDER BY at, id")
                 .param(from)
                 .query((rs, n) -> new Alert(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
                         rs.getObject(7, OffsetDateTime.class).toInstant(), rs.getString(8), rs.getString(9),
-                        deliveries.getOrDefault(rs.getString(10), List.of())))
+                        deliveries.getOrDefault(rs.getLong(1), List.of())))
                 .list();
     }
 

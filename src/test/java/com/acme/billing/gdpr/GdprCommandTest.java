@@ -100,11 +100,12 @@ class GdprCommandTest {
         assertThat(invoiceIds).containsExactly("INV-2026-10-alice", "INV-2026-10-bob", "INV-2026-10-carol");
         assertThat(periodTotal(jdbc)).isEqualByComparingTo("265.89");
 
-        // Export: one JSON document, exact counts, the invoice and its lines with amounts as strings.
+        // Export: one JSON document, exact counts, the invoice and its lines with amounts as strings. Alerts: the cancellation above
+        // and ingest's limit alerts (emails 6,000 of 5,000 and leads 350 of 200 on starter: a warning and a reached each).
         Path out = tmp.resolve("alice.json");
         Map<String, Object> exported = cli.ok("gdpr", "export", "--user", "alice", "--out", out.toString(), "--json").json();
         assertThat(exported.get("counts")).isEqualTo(Map.ofEntries(Map.entry("profile", 0), Map.entry("subscription", 2), Map.entry("usage", 15),
-                Map.entry("usage_events", 4), Map.entry("invoices", 4), Map.entry("stripe", 1), Map.entry("webhook_events", 1), Map.entry("alerts", 1),
+                Map.entry("usage_events", 4), Map.entry("invoices", 4), Map.entry("stripe", 1), Map.entry("webhook_events", 1), Map.entry("alerts", 5),
                 Map.entry("access", 2), Map.entry("experiments", 0), Map.entry("job_bookmarks", 0)));
         JsonNode doc = JSON.readTree(Files.readString(out));
         assertThat(doc.propertyNames()).containsExactly("user_id", "exported_at", "profile", "subscription", "usage", "usage_events", "invoices",
@@ -146,7 +147,7 @@ class GdprCommandTest {
                 Map.entry("usage_events", 4), Map.entry("invoices", 0), Map.entry("stripe", 0), Map.entry("webhook_events", 0), Map.entry("alerts", 0),
                 Map.entry("access", 1), Map.entry("experiments", 0), Map.entry("job_bookmarks", 0)));
         assertThat(erased.get("pseudonymized")).isEqualTo(Map.ofEntries(Map.entry("profile", 0), Map.entry("subscription", 2), Map.entry("usage", 11),
-                Map.entry("usage_events", 4), Map.entry("invoices", 4), Map.entry("stripe", 1), Map.entry("webhook_events", 1), Map.entry("alerts", 1),
+                Map.entry("usage_events", 4), Map.entry("invoices", 4), Map.entry("stripe", 1), Map.entry("webhook_events", 1), Map.entry("alerts", 5),
                 Map.entry("access", 1), Map.entry("experiments", 0), Map.entry("job_bookmarks", 0)));
 
         // No row anywhere names alice (invoice and line ids keep her id inside the legal number, SPEC 11).
@@ -163,7 +164,10 @@ class GdprCommandTest {
         String payload = jdbc.queryForObject("SELECT payload FROM webhook_events WHERE event_id = 'evt_paid'", String.class);
         assertThat(payload).doesNotContain("Alice Liddell").doesNotContain("alice@example.com").contains("\"user_id\":\"" + pseudonym + "\"")
                 .contains("\"invoice_id\":\"INV-2026-10-alice\"");
-        assertThat(jdbc.queryForObject("SELECT dedupe_key FROM alerts", String.class)).isEqualTo("cancellation:" + pseudonym + ":2026-10-25T00:00:00Z");
+        assertThat(jdbc.queryForList("SELECT dedupe_key FROM alerts WHERE user_id = ? ORDER BY id", String.class, pseudonym)).containsExactly(
+                "limit_warning:" + pseudonym + ":emails_processed:2026-10", "limit_reached:" + pseudonym + ":emails_processed:2026-10",
+                "limit_warning:" + pseudonym + ":leads_created:2026-10", "limit_reached:" + pseudonym + ":leads_created:2026-10",
+                "cancellation:" + pseudonym + ":2026-10-25T00:00:00Z");
 
         // The event store: alice's raw events gone, their sums per segment under the pseudonym (one segment each month here).
         TreeMap<String, Long> eventsAfter = Stores.storedTotals(db);
