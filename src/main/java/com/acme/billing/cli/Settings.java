@@ -13,17 +13,18 @@ import org.springframework.core.env.MapPropertySource;
 final class Settings {
 
     /** Environment variables that map one to one onto a property. */
-    private static final Map<String, String> FROM_ENVIRONMENT = Map.of(
-            "STRIPE_API_KEY", "billing.stripe.api-key",
-            "STRIPE_API_BASE", "billing.stripe.api-base",
-            "STRIPE_WEBHOOK_SECRET", "billing.stripe.webhook-secret",
-            "STRIPE_MAX_REQUESTS_PER_SECOND", "billing.stripe.max-requests-per-second",
-            "STRIPE_WORKERS", "billing.stripe.workers",
-            "STRIPE_MAX_ATTEMPTS", "billing.stripe.max-attempts",
-            "STRIPE_BACKOFF_BASE_MS", "billing.stripe.backoff-base-ms",
-            "STRIPE_READ_TIMEOUT_MS", "billing.stripe.read-timeout-ms",
-            "BILLING_EVENT_STORE", "billing.event-store",
-            "BILLING_SAMPLE_DATA", "billing.sample-data");
+    private static final Map<String, String> FROM_ENVIRONMENT = Map.ofEntries(
+            Map.entry("STRIPE_API_KEY", "billing.stripe.api-key"),
+            Map.entry("STRIPE_API_BASE", "billing.stripe.api-base"),
+            Map.entry("STRIPE_WEBHOOK_SECRET", "billing.stripe.webhook-secret"),
+            Map.entry("STRIPE_MAX_REQUESTS_PER_SECOND", "billing.stripe.max-requests-per-second"),
+            Map.entry("STRIPE_WORKERS", "billing.stripe.workers"),
+            Map.entry("STRIPE_MAX_ATTEMPTS", "billing.stripe.max-attempts"),
+            Map.entry("STRIPE_BACKOFF_BASE_MS", "billing.stripe.backoff-base-ms"),
+            Map.entry("STRIPE_READ_TIMEOUT_MS", "billing.stripe.read-timeout-ms"),
+            Map.entry("BILLING_EVENT_STORE", "billing.event-store"),
+            Map.entry("BILLING_SAMPLE_DATA", "billing.sample-data"),
+            Map.entry("BILLING_AUDIT_REQUESTED_BY", "billing.audit.requested-by"));
 
     private Settings() {
     }
