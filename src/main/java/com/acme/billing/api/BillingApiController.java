@@ -1,5 +1,8 @@
 package com.acme.billing.api;
 
+import com.acme.billing.audit.AuditActor;
+import com.acme.billing.audit.AuditOutcome;
+import com.acme.billing.audit.store.AuditLog;
 import com.acme.billing.platform.InputRefusedException;
 import com.acme.billing.report.StatementOnDemand;
 import com.acme.billing.subscription.store.PlanChanges;
@@ -27,8 +30,12 @@ class BillingApiController {
 
     private final PlanChanges plans;
     private final StatementOnDemand statements;
+    private final AuditLog audit;
+    private final com.acme.billing.audit.store.AuditSubjects subjects;
 
-    BillingApiController(PlanChanges plans, StatementOnDemand statements) {
+    BillingApiController(PlanChanges plans, StatementOnDemand statements, AuditLog audit, com.acme.billing.audit.store.AuditSubjects subjects) {
+        this.audit = audit;
+        this.subjects = subjects;
         this.plans = plans;
         this.statements = statements;
     }
@@ -52,7 +59,8 @@ class BillingApiController {
         String tier = ApiJson.string(body, "tier");
         boolean trial = ApiJson.bool(body, "trial");
         String customer = ApiJson.string(body, "stripe_customer_id");
-        return ResponseEntity.status(HttpStatus.CREATED).body(State.of(refusing(() -> plans.subscribe(user, tier, trial, customer))));
+        return ResponseEntity.status(HttpStatus.CREATED).body(State.of(refusing(caller, "subscribe", user, tier,
+                () -> plans.subscribe(user, tier, trial, customer))));
     }
 
     @PutMapping("/api/billing/upgrade")
@@ -72,13 +80,13 @@ class BillingApiController {
         ApiJson.only(body, Set.of("user_id", "tier"));
         UserId user = caller.userFor(ApiJson.string(body, "user_id"), "user_id");
         String tier = ApiJson.string(body, "tier");
-        return State.of(refusing(() -> plans.change(user, tier, up)));
+        return State.of(refusing(caller, up ? "upgrade" : "downgrade", user, tier, () -> plans.change(user, tier, up)));
     }
 
     @DeleteMapping("/api/billing/cancel")
     State cancel(@AuthenticationPrincipal ApiCaller caller, @RequestParam(name = "user_id", required = false) String userId) {
         UserId user = caller.userFor(userId, "user_id");
-        return State.of(refusing(() -> plans.cancel(user)));
+        return State.of(refusing(caller, "cancel", user, null, () -> plans.cancel(user)));
     }
 
     @GetMapping("/api/billing/subscription")
@@ -121,13 +129,22 @@ class BillingApiController {
                 .body(statements.pdf(invoice));
     }
 
-    private static PlanChanges.State refusing(Supplier<PlanChanges.State> change) {
+    /** A change by the plan rules (409 and 400 for their refusals); an admin key's change is audited (SPEC 11), refusals too. */
+    private PlanChanges.State refusing(ApiCaller caller, String action, UserId user, String tier, Supplier<PlanChanges.State> change) {
+        AuditActor actor = caller.role() == com.acme.billing.access.Role.ADMIN ? AuditActor.api(caller.keyId(), null) : null;
+        java.util.Map<String, String> details = tier == null ? null : java.util.Map.of("tier", tier);
         try {
-            return change.get();
-        } catch (PlanChanges.Refused e) {
-            throw new ApiProblem(HttpStatus.CONFLICT, "conflict", e.getMessage());
-        } catch (InputRefusedException e) {
-            throw new ApiProblem(HttpStatus.BAD_REQUEST, "bad_request", e.getMessage());
+            PlanChanges.State state = change.get();
+            if (actor != null) {
+                audit.append(actor, "plan." + action, subjects.user(user), AuditOutcome.ok(), details);
+            }
+            return state;
+        } catch (PlanChanges.Refused | InputRefusedException e) {
+            if (actor != null) {
+                audit.append(actor, "plan." + action, subjects.user(user), AuditOutcome.refused(subjects.redact(e.getMessage(), user)), details);
+            }
+            throw e instanceof PlanChanges.Refused ? new ApiProblem(HttpStatus.CONFLICT, "conflict", e.getMessage())
+                    : new ApiProblem(HttpStatus.BAD_REQUEST, "bad_request", e.getMessage());
         }
     }
 }

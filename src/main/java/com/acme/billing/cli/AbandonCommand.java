@@ -1,5 +1,6 @@
 package com.acme.billing.cli;
 
+import com.acme.billing.audit.AuditOutcome;
 import com.acme.billing.ops.Operations;
 import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine.Command;
@@ -13,7 +14,8 @@ final class AbandonCommand extends BillingCommand {
 
     @Override
     int run(CommandContext context) {
-        JobExecution abandoned = context.bean(Operations.class).abandon(id);
+        JobExecution abandoned = Audited.run(context, "abandon", "execution:" + id, () -> context.bean(Operations.class).abandon(id),
+                a -> AuditOutcome.ok());
         context.console().say("execution %d abandoned; it will not be restarted", abandoned.getId());
         return context.console().done(new StopCommand.Result(abandoned.getId(), abandoned.getStatus().name()));
     }

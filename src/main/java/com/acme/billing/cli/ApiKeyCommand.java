@@ -2,6 +2,7 @@ package com.acme.billing.cli;
 
 import com.acme.billing.access.ApiKeys;
 import com.acme.billing.access.Role;
+import com.acme.billing.audit.store.AuditLog;
 import com.acme.billing.user.UserId;
 import java.time.Clock;
 import java.util.List;
@@ -51,7 +52,10 @@ final class ApiKeyCommand {
 
         @Override
         int run(CommandContext context) {
-            ApiKeys.Created created = context.bean(ApiKeys.class).create(role, user, name, context.bean(Clock.class).instant());
+            // The key and its row commit together; the row holds the key's id, role, user and name, never its secret.
+            ApiKeys.Created created = context.bean(AuditLog.class).recordInTransaction(Audited.actor(), "api-key.create",
+                    c -> "api-key:" + c.key().id(), "api-key", Audited.details(context, "role", role.id(), "user", user == null ? null : context.bean(com.acme.billing.audit.store.AuditSubjects.class).user(user)),
+                    () -> context.bean(ApiKeys.class).create(role, user, name, context.bean(Clock.class).instant()));
             Console console = context.console();
             console.say("API key %d (%s%s): %s", created.key().id(), role.id(), user == null ? "" : " for " + user.value(), created.secret());
             console.say("it is shown this once; only its hash is stored. Send it as: Authorization: Bearer <key>");
@@ -87,7 +91,8 @@ final class ApiKeyCommand {
 
         @Override
         int run(CommandContext context) {
-            ApiKeys.ApiKey key = context.bean(ApiKeys.class).revoke(id, context.bean(Clock.class).instant());
+            ApiKeys.ApiKey key = context.bean(AuditLog.class).recordInTransaction(Audited.actor(), "api-key.revoke", k -> "api-key:" + id,
+                    "api-key:" + id, Audited.details(context), () -> context.bean(ApiKeys.class).revoke(id, context.bean(Clock.class).instant()));
             context.console().say("API key %d (%s) revoked at %s", key.id(), key.role().id(), key.revokedAt());
             return context.console().done(new Result(Key.of(key)));
         }

@@ -2,6 +2,7 @@ package com.acme.billing.cli;
 
 import com.acme.billing.access.ConsoleUsers;
 import com.acme.billing.access.Role;
+import com.acme.billing.audit.store.AuditLog;
 import com.acme.billing.user.UserId;
 import java.time.Clock;
 import java.util.List;
@@ -51,8 +52,10 @@ final class ConsoleUserCommand {
         int run(CommandContext context) throws Exception {
             Console console = context.console();
             String password = console.readSecretLine();
-            ConsoleUsers.ConsoleUser created = context.bean(ConsoleUsers.class).create(email, role, user, password,
-                    context.bean(Clock.class).instant());
+            // The row names the account by its id, role and user: not its e-mail (a customer's is personal data), never the password.
+            ConsoleUsers.ConsoleUser created = context.bean(AuditLog.class).recordInTransaction(Audited.actor(), "console-user.create",
+                    u -> "console-user:" + u.id(), "console-user", Audited.details(context, "role", role.id(), "user", user == null ? null : context.bean(com.acme.billing.audit.store.AuditSubjects.class).user(user)),
+                    () -> context.bean(ConsoleUsers.class).create(email, role, user, password, context.bean(Clock.class).instant()));
             console.say("console account %d: %s (%s%s); sign in at /login", created.id(), created.email(), role.id(),
                     user == null ? "" : " of " + user.value());
             return console.done(Account.of(created));

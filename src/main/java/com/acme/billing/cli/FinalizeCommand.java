@@ -1,5 +1,6 @@
 package com.acme.billing.cli;
 
+import com.acme.billing.audit.AuditOutcome;
 import com.acme.billing.invoice.ClosePeriodService;
 import com.acme.billing.period.BillingPeriod;
 import picocli.CommandLine.Command;
@@ -14,7 +15,8 @@ final class FinalizeCommand extends BillingCommand {
 
     @Override
     int run(CommandContext context) {
-        ClosePeriodService.Outcome outcome = context.bean(ClosePeriodService.class).finalizePeriod(period);
+        ClosePeriodService.Outcome outcome = Audited.run(context, "finalize", "period:" + period,
+                () -> context.bean(ClosePeriodService.class).finalizePeriod(period), o -> AuditOutcome.ok(o.executionId()));
         context.console().say("finalize %s: %d invoices, %d lines, total %s %s are final; execution %d", outcome.period(),
                 outcome.invoices(), outcome.lines(), outcome.total().toPlainString(), outcome.currency(), outcome.executionId());
         return context.console().done(PeriodTotals.of(outcome));

@@ -33,7 +33,9 @@ final class GdprCommand {
         @Override
         int run(CommandContext context) {
             MoveTracked.before(context);
-            GdprService.Exported exported = context.bean(GdprService.class).export(user, out.toAbsolutePath());
+            // The audit row says that an export happened, by whom and when, never whose: it could not be erased later.
+            GdprService.Exported exported = Audited.run(context, "gdpr.export", "user", () -> context.bean(GdprService.class)
+                    .export(user, out.toAbsolutePath()), r -> com.acme.billing.audit.AuditOutcome.ok());
             Console console = context.console();
             console.say("exported the data of %s to %s:", user.value(), exported.file());
             exported.counts().forEach((kind, n) -> console.say("  %-16s %,d", kind, n));
@@ -62,7 +64,17 @@ final class GdprCommand {
         @Override
         int run(CommandContext context) {
             MoveTracked.before(context);
-            GdprService.Erased erased = context.bean(GdprService.class).erase(user);
+            // The audit row names the pseudonym the kept records now bear, never the erased id.
+            com.acme.billing.audit.store.AuditLog audit = context.bean(com.acme.billing.audit.store.AuditLog.class);
+            GdprService.Erased erased;
+            try {
+                erased = context.bean(GdprService.class).erase(user);
+            } catch (RuntimeException e) {
+                audit.append(Audited.actor(), "gdpr.erase", "user", com.acme.billing.audit.store.AuditLog.outcomeOf(e), Audited.details(context));
+                throw e;
+            }
+            audit.append(Audited.actor(), "gdpr.erase", "user:" + erased.pseudonym(), com.acme.billing.audit.AuditOutcome.ok(),
+                    Audited.details(context, "resumed", Boolean.toString(erased.resumed())));
             Console console = context.console();
             console.say("erased %s%s: kept records now under %s", user.value(), erased.resumed() ? " (an unfinished erase, finished now)" : "",
                     erased.pseudonym());

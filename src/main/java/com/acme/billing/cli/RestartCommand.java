@@ -1,5 +1,6 @@
 package com.acme.billing.cli;
 
+import com.acme.billing.audit.AuditOutcome;
 import com.acme.billing.ingest.IngestJobConfig;
 import com.acme.billing.ingest.IngestService;
 import com.acme.billing.ops.Operations;
@@ -24,9 +25,11 @@ final class RestartCommand extends BillingCommand {
     int run(CommandContext context) {
         Operations operations = context.bean(Operations.class);
         Console console = context.console();
-        String job = operations.execution(id).getJobInstance().getJobName();
-        console.say("restarting execution %d of %s", id, job);
-        JobExecution restarted = operations.restart(id);
+        JobExecution restarted = Audited.run(context, "restart", "execution:" + id, () -> {
+            console.say("restarting execution %d of %s", id, operations.execution(id).getJobInstance().getJobName());
+            return operations.restart(id);
+        }, r -> AuditOutcome.ok(r.getId()));
+        String job = restarted.getJobInstance().getJobName();
         Result result = new Result(id, restarted.getId(), job, restarted.getStatus().name(), null, null, null, null);
         if (job.equals(IngestJobConfig.JOB_NAME)) {
             Long runId = restarted.getJobParameters().getLong(IngestJobConfig.RUN_ID);

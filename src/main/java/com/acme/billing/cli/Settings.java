@@ -36,7 +36,9 @@ final class Settings {
             Map.entry("SPRING_MAIL_HOST", "spring.mail.host"),
             Map.entry("SPRING_MAIL_PORT", "spring.mail.port"),
             Map.entry("SPRING_MAIL_USERNAME", "spring.mail.username"),
-            Map.entry("SPRING_MAIL_PASSWORD", "spring.mail.password"));
+            Map.entry("SPRING_MAIL_PASSWORD", "spring.mail.password"),
+            // who asked for a restart from the console: the audit row of the restarted run names them
+            Map.entry("BILLING_AUDIT_REQUESTED_BY", "billing.audit.requested-by"));
 
     private Settings() {
     }

@@ -1,5 +1,6 @@
 package com.acme.billing.cli;
 
+import com.acme.billing.audit.AuditOutcome;
 import com.acme.billing.ops.Operations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -15,7 +16,10 @@ final class StopCommand extends BillingCommand {
 
     @Override
     int run(CommandContext context) {
-        context.bean(Operations.class).stop(id);
+        Audited.run(context, "stop", "execution:" + id, () -> {
+            context.bean(Operations.class).stop(id);
+            return id;
+        }, stopped -> AuditOutcome.ok());
         context.console().say("stop requested for execution %d; it stops at its next commit", id);
         return context.console().done(new Result(id, "STOPPING"));
     }

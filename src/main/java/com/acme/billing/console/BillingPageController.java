@@ -1,6 +1,9 @@
 package com.acme.billing.console;
 
 import com.acme.billing.access.Role;
+import com.acme.billing.audit.AuditActor;
+import com.acme.billing.audit.AuditOutcome;
+import com.acme.billing.audit.store.AuditLog;
 import com.acme.billing.catalog.Catalog;
 import com.acme.billing.catalog.Tier;
 import com.acme.billing.catalog.store.CatalogRepository;
@@ -62,9 +65,13 @@ class BillingPageController {
     private final ExperimentPricing pricing;
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final AuditLog audit;
+    private final com.acme.billing.audit.store.AuditSubjects subjects;
 
     BillingPageController(PlanChanges plans, CurrentUsage currentUsage, StatementOnDemand statements, CatalogRepository catalogs,
-            ExperimentPricing pricing, JdbcClient jdbc, Clock clock) {
+            ExperimentPricing pricing, JdbcClient jdbc, Clock clock, AuditLog audit, com.acme.billing.audit.store.AuditSubjects subjects) {
+        this.audit = audit;
+        this.subjects = subjects;
         this.plans = plans;
         this.currentUsage = currentUsage;
         this.statements = statements;
@@ -159,6 +166,9 @@ class BillingPageController {
     String change(@AuthenticationPrincipal ConsolePrincipal principal, @RequestParam(name = "user", required = false) String userParam,
             @RequestParam("action") String action, @RequestParam(name = "tier", defaultValue = "") String tier, RedirectAttributes flash) {
         UserId user = changerOf(principal, userParam);
+        // An admin's change is audited (SPEC 11); a customer's own is the customer's business, recorded as a subscription change.
+        boolean audited = principal.role() == Role.ADMIN && java.util.Set.of("upgrade", "downgrade", "cancel", "subscribe").contains(action);
+        Map<String, String> details = tier.isBlank() ? null : Map.of("tier", tier);
         try {
             PlanChanges.State after = switch (action) {
                 case "upgrade" -> plans.change(user, tier, true);
@@ -167,8 +177,14 @@ class BillingPageController {
                 case "subscribe" -> plans.subscribe(user, tier, false, null);
                 default -> throw new InputRefusedException("action: subscribe, upgrade, downgrade or cancel");
             };
+            if (audited) {
+                audit.append(AuditActor.console(principal.email()), "plan." + action, subjects.user(user), AuditOutcome.ok(), details);
+            }
             flash.addFlashAttribute("changed", action + (after.tier() == null || action.equals("cancel") ? "" : " to " + after.tier()) + ": done");
         } catch (PlanChanges.Refused | InputRefusedException e) {
+            if (audited) {
+                audit.append(AuditActor.console(principal.email()), "plan." + action, subjects.user(user), AuditOutcome.refused(subjects.redact(e.getMessage(), user)), details);
+            }
             flash.addFlashAttribute("refusal", e.getMessage());
         }
         return "redirect:/console/billing" + (principal.customer() ? "" : "?user=" + java.net.URLEncoder.encode(user.value(), java.nio.charset.StandardCharsets.UTF_8));

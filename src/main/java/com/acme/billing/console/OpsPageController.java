@@ -1,5 +1,7 @@
 package com.acme.billing.console;
 
+import com.acme.billing.audit.AuditActor;
+import com.acme.billing.audit.store.AuditLog;
 import com.acme.billing.ops.AlertRepository;
 import com.acme.billing.ops.CommandLauncher;
 import com.acme.billing.ops.Operations;
@@ -8,6 +10,8 @@ import com.acme.billing.stripe.PushRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -36,8 +40,11 @@ class OpsPageController {
     private final PushRepository pushRepository;
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final AuditLog audit;
 
-    OpsPageController(Operations operations, CommandLauncher launcher, AlertRepository alerts, PushRepository pushRepository, JdbcClient jdbc, Clock clock) {
+    OpsPageController(Operations operations, CommandLauncher launcher, AlertRepository alerts, PushRepository pushRepository, JdbcClient jdbc, Clock clock,
+            AuditLog audit) {
+        this.audit = audit;
         this.operations = operations;
         this.launcher = launcher;
         this.alerts = alerts;
@@ -62,36 +69,41 @@ class OpsPageController {
 
     /** Runs {@code jobs/billing restart ID} in a process of its own, once the command's own rules let it. */
     @PostMapping("/console/ops/executions/{id}/restart")
-    String restart(@PathVariable("id") long id, RedirectAttributes flash) {
-        return act(flash, () -> {
+    String restart(@AuthenticationPrincipal ConsolePrincipal principal, @PathVariable("id") long id, RedirectAttributes flash) {
+        return act(principal, "restart", id, flash, () -> {
             operations.refuseUnlessRestartable(id);
             String job = operations.execution(id).getJobInstance().getJobName();
-            CommandLauncher.Launched launched = launcher.launch("restart", Long.toString(id));
+            // The process writes a row of its own (cli, with requested_by); this one records the button.
+            CommandLauncher.Launched launched = launcher.launch(Map.of("BILLING_AUDIT_REQUESTED_BY", AuditActor.console(principal.email()).toString()),
+                    "restart", Long.toString(id));
             return "restart of execution " + id + " (" + job + ") started in process " + launched.pid()
                     + "; its output goes to " + launched.log() + ". The new run shows below when it has started; reload to follow it.";
         });
     }
 
     @PostMapping("/console/ops/executions/{id}/stop")
-    String stop(@PathVariable("id") long id, RedirectAttributes flash) {
-        return act(flash, () -> {
+    String stop(@AuthenticationPrincipal ConsolePrincipal principal, @PathVariable("id") long id, RedirectAttributes flash) {
+        return act(principal, "stop", id, flash, () -> {
             operations.stop(id);
             return "execution " + id + " asked to stop: it ends at its next commit (then restart resumes it)";
         });
     }
 
     @PostMapping("/console/ops/executions/{id}/abandon")
-    String abandon(@PathVariable("id") long id, RedirectAttributes flash) {
-        return act(flash, () -> {
+    String abandon(@AuthenticationPrincipal ConsolePrincipal principal, @PathVariable("id") long id, RedirectAttributes flash) {
+        return act(principal, "abandon", id, flash, () -> {
             operations.abandon(id);
             return "execution " + id + " abandoned: it will not be restarted, and its files may be ingested again";
         });
     }
 
-    /** An operator's action: what it did, or the rule's refusal, shown on the page after a redirect (a reload repeats nothing). */
-    private static String act(RedirectAttributes flash, java.util.function.Supplier<String> action) {
+    /**
+     * An operator's action: what it did, or the rule's refusal, shown on the page after a redirect (a reload repeats
+     * nothing), and its audit row with the signed-in e-mail as the actor.
+     */
+    private String act(ConsolePrincipal principal, String name, long id, RedirectAttributes flash, java.util.function.Supplier<String> action) {
         try {
-            flash.addFlashAttribute("done", action.get());
+            flash.addFlashAttribute("done", audit.record(AuditActor.console(principal.email()), name, "execution:" + id, null, action));
         } catch (InputRefusedException | java.io.UncheckedIOException e) {
             flash.addFlashAttribute("refusal", e.getMessage());
         }

@@ -72,6 +72,8 @@ class AccessData implements PersonalDataHolder {
             jdbc.sql("UPDATE api_keys SET user_id = ?, name = ?, revoked_at = COALESCE(revoked_at, ?) WHERE key_id = ?")
                     .params(pseudonym.value(), Pseudonyms.replaceId(key.name(), user, pseudonym), now, key.id()).update();
         }
+        // the audit log names users by reference only (audit_user_refs): the reference now leads to the pseudonym
+        jdbc.sql("UPDATE audit_user_refs SET user_id = ? WHERE user_id = ?").params(pseudonym.value(), user.value()).update();
         return new Erased(deleted, keys.size());
     }
 }

@@ -24,7 +24,7 @@ public final class GdprTables {
             new UserColumn("stripe_customers", "user_id"), new UserColumn("stripe_pushes", "user_id"),
             new UserColumn("stripe_customer_attempts", "user_id"), new UserColumn("alerts", "user_id"),
             new UserColumn("api_keys", "user_id"), new UserColumn("console_users", "user_id"),
-            new UserColumn("experiment_assignments", "user_id"));
+            new UserColumn("experiment_assignments", "user_id"), new UserColumn("audit_user_refs", "user_id"));
 
     private GdprTables() {
     }

@@ -280,6 +280,19 @@ class ApiTest {
         assertThat(served.api("GET", "/api/billing/invoices/INV-2026-10-dave.pdf", keys.get("customer"), null).statusCode()).isEqualTo(404);
         assertThat(served.api("GET", "/api/billing/invoices/INV-2026-10-dave.pdf", keys.get("finance"), null).statusCode()).isEqualTo(200);
         assertThat(served.api("GET", "/api/billing/invoices?user_id=alice", keys.get("service"), null).statusCode()).isEqualTo(403);
+
+        // An admin key's plan changes are audited (SPEC 11), refusals too; the service's and the customer's above are not.
+        assertThat(served.api("PUT", "/api/billing/downgrade", keys.get("admin"), "{\"user_id\":\"dave\",\"tier\":\"starter\"}").statusCode()).isEqualTo(200);
+        HttpResponse<String> refused = served.api("PUT", "/api/billing/upgrade", keys.get("admin"), "{\"user_id\":\"dave\",\"tier\":\"starter\"}");
+        assertThat(refused.statusCode()).isEqualTo(409);
+        String reason = refused.body().replaceAll("^.*\"details\":\\[\"(.*)\"\\]}$", "$1");
+        // The log names dave by reference only (audit_user_refs): rows that cannot change must outlive an erase.
+        String dave = "user-ref:" + db.jdbc().queryForObject("SELECT ref FROM audit_user_refs WHERE user_id = 'dave'", String.class);
+        assertThat(db.jdbc().queryForList("SELECT actor_kind, actor, action, subject, outcome, reason, details FROM audit_log WHERE action LIKE 'plan.%' ORDER BY seq")
+                .stream().map(r -> r.values().stream().map(v -> v == null ? null : v.toString()).toList()).toList())
+                .containsExactly(
+                        java.util.Arrays.asList("api", "key 1", "plan.downgrade", dave, "ok", null, "{\"tier\":\"starter\"}"),
+                        java.util.Arrays.asList("api", "key 1", "plan.upgrade", dave, "refused", reason.replace("dave", dave), "{\"tier\":\"starter\"}"));
     }
 
     /** SPEC 8's feature gate: tier, feature_metrics and the month's usage against a hard limit. */

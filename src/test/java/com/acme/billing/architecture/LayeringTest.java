@@ -16,13 +16,15 @@ class LayeringTest {
 
     /** Pure domain: values and rules, no I/O framework. */
     static final String[] DOMAIN = {"com.acme.billing.catalog", "com.acme.billing.rating", "com.acme.billing.subscription",
-            "com.acme.billing.period", "com.acme.billing.money", "com.acme.billing.user", "com.acme.billing.analytics", "com.acme.billing.experiment"};
+            "com.acme.billing.period", "com.acme.billing.money", "com.acme.billing.user", "com.acme.billing.analytics", "com.acme.billing.experiment",
+            "com.acme.billing.audit"};
 
     /** Capabilities built on the domain and the plumbing. */
     static final String[] CAPABILITIES = {"com.acme.billing.ingest..", "com.acme.billing.invoice..", "com.acme.billing.stripe..",
             "com.acme.billing.report..", "com.acme.billing.nightly..", "com.acme.billing.ops..", "com.acme.billing.eventstore..",
             "com.acme.billing.catalog.store..", "com.acme.billing.subscription.store..", "com.acme.billing.access..", "com.acme.billing.tracking..",
-            "com.acme.billing.analytics.job..", "com.acme.billing.experiment.store..", "com.acme.billing.gdpr.."};
+            "com.acme.billing.analytics.job..", "com.acme.billing.experiment.store..", "com.acme.billing.gdpr..",
+            "com.acme.billing.audit.store.."};
 
     static JavaClasses production;
 

@@ -437,6 +437,19 @@ class ConsoleTest {
         assertThat(db.jdbc().queryForObject("SELECT SUM(count) FROM usage_metrics WHERE user_id = 'zed'", Long.class)).isEqualTo(2L);
         // The old run is now COMPLETED too (restart resumes the same instance): no button left on it.
         assertThat(page.locator("#runs tr[data-execution='" + failedIngest + "'] button").count()).isZero();
+        // Audited twice (SPEC 11): the button, by the signed-in operator, and the restart it started, by this machine's user on their behalf.
+        long restartedBy = db.jdbc().queryForObject("SELECT MAX(JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION", Long.class);
+        String me = com.acme.billing.audit.AuditActor.currentProcess().toString();
+        while (System.nanoTime() < deadline && db.jdbc().queryForObject("SELECT COUNT(*) FROM audit_log WHERE action = 'restart'", Long.class) < 2) {
+            Thread.sleep(100);
+        }
+        assertThat(db.jdbc().queryForList("SELECT actor_kind, actor, subject, outcome, execution_id, details FROM audit_log WHERE action = 'restart' ORDER BY seq")
+                .stream().map(r -> r.values().stream().map(v -> v == null ? null : v.toString()).toList()).toList())
+                .containsExactly(
+                        java.util.Arrays.asList("console", "oscar@example.com", "execution:" + failedIngest, "ok", null, null),
+                        java.util.Arrays.asList("cli", me.substring(4), "execution:" + failedIngest, "ok", Long.toString(restartedBy),
+                                "{\"requested_by\":\"console:oscar@example.com\"}"));
+        assertThat(cli.ok("audit", "verify").exit()).isZero();
     }
 
     @Test
