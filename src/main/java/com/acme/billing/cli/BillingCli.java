@@ -29,7 +29,7 @@ import picocli.CommandLine.ParseResult;
                 PushStatusCommand.class, ReportsCommand.class, NightlyCommand.class, ExecutionsCommand.class,
                 RestartCommand.class, StopCommand.class, AbandonCommand.class, ServeCommand.class, AlertsCommand.class,
                 ApiKeyCommand.class, AnalyticsCommand.class, ImportCostsCommand.class, ImportExperimentsCommand.class,
-                ExperimentResultsCommand.class, ConsoleUserCommand.class},
+                ExperimentResultsCommand.class, ConsoleUserCommand.class, ImportCustomersCommand.class, KeysCommand.class},
         footer = {"", "Every command takes --json (its result as one JSON object on the last line),",
                 "--home DIR, --db-url URL, --db-user USER, --db-password PASSWORD, --now INSTANT.",
                 "Flags win over BILLING_* / STRIPE_* variables, which win over application.yml.",

@@ -13,17 +13,20 @@ import org.springframework.core.env.MapPropertySource;
 final class Settings {
 
     /** Environment variables that map one to one onto a property. */
-    private static final Map<String, String> FROM_ENVIRONMENT = Map.of(
-            "STRIPE_API_KEY", "billing.stripe.api-key",
-            "STRIPE_API_BASE", "billing.stripe.api-base",
-            "STRIPE_WEBHOOK_SECRET", "billing.stripe.webhook-secret",
-            "STRIPE_MAX_REQUESTS_PER_SECOND", "billing.stripe.max-requests-per-second",
-            "STRIPE_WORKERS", "billing.stripe.workers",
-            "STRIPE_MAX_ATTEMPTS", "billing.stripe.max-attempts",
-            "STRIPE_BACKOFF_BASE_MS", "billing.stripe.backoff-base-ms",
-            "STRIPE_READ_TIMEOUT_MS", "billing.stripe.read-timeout-ms",
-            "BILLING_EVENT_STORE", "billing.event-store",
-            "BILLING_SAMPLE_DATA", "billing.sample-data");
+    private static final Map<String, String> FROM_ENVIRONMENT = Map.ofEntries(
+            Map.entry("STRIPE_API_KEY", "billing.stripe.api-key"),
+            Map.entry("STRIPE_API_BASE", "billing.stripe.api-base"),
+            Map.entry("STRIPE_WEBHOOK_SECRET", "billing.stripe.webhook-secret"),
+            Map.entry("STRIPE_MAX_REQUESTS_PER_SECOND", "billing.stripe.max-requests-per-second"),
+            Map.entry("STRIPE_WORKERS", "billing.stripe.workers"),
+            Map.entry("STRIPE_MAX_ATTEMPTS", "billing.stripe.max-attempts"),
+            Map.entry("STRIPE_BACKOFF_BASE_MS", "billing.stripe.backoff-base-ms"),
+            Map.entry("STRIPE_READ_TIMEOUT_MS", "billing.stripe.read-timeout-ms"),
+            Map.entry("BILLING_EVENT_STORE", "billing.event-store"),
+            Map.entry("BILLING_SAMPLE_DATA", "billing.sample-data"));
+
+    /** The key-set file of a home that demo made, used when BILLING_ENCRYPTION_KEYSET is not set (never for other homes). */
+    static final String DEMO_KEYSET = "keys/demo-keyset.json";
 
     private Settings() {
     }
@@ -45,6 +48,14 @@ final class Settings {
         putIfPresent(settings, "billing.now", first(flags.now == null ? null : flags.now.toString(), env.get("BILLING_NOW"),
                 command.defaultNow()));
         FROM_ENVIRONMENT.forEach((variable, property) -> putIfPresent(settings, property, env.get(variable)));
+        // Made absolute like the home, so that serve's child processes and every later reader agree on the file.
+        String keyset = env.get("BILLING_ENCRYPTION_KEYSET");
+        if (keyset != null && !keyset.isBlank()) {
+            settings.put("billing.encryption.keyset", Path.of(keyset).toAbsolutePath().normalize().toString());
+        } else if (java.nio.file.Files.exists(homePath.resolve(DemoCommand.MARKER)) && java.nio.file.Files.exists(homePath.resolve(DEMO_KEYSET))) {
+            // The demo's home carries its own key set (demo made it there); only a home with the demo's marker is trusted so.
+            settings.put("billing.encryption.keyset", homePath.resolve(DEMO_KEYSET).toString());
+        }
         if (url.startsWith("jdbc:postgresql:")) {
             settings.putIfAbsent("billing.db.user", "postgres");
             // Batched inserts become multi-row statements: one round trip per batch instead of per row.

@@ -39,6 +39,7 @@ public class CommandLauncher {
         SETTINGS.put("billing.event-store", "BILLING_EVENT_STORE");
         SETTINGS.put("billing.stripe.api-key", "STRIPE_API_KEY");
         SETTINGS.put("billing.stripe.api-base", "STRIPE_API_BASE");
+        SETTINGS.put("billing.encryption.keyset", "BILLING_ENCRYPTION_KEYSET");
     }
 
     /** The command line's entry point, by name: nothing below the command line may depend on it (LayeringTest). */

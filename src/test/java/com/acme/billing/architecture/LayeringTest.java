@@ -22,7 +22,7 @@ class LayeringTest {
     static final String[] CAPABILITIES = {"com.acme.billing.ingest..", "com.acme.billing.invoice..", "com.acme.billing.stripe..",
             "com.acme.billing.report..", "com.acme.billing.nightly..", "com.acme.billing.ops..", "com.acme.billing.eventstore..",
             "com.acme.billing.catalog.store..", "com.acme.billing.subscription.store..", "com.acme.billing.access..", "com.acme.billing.tracking..",
-            "com.acme.billing.analytics.job..", "com.acme.billing.experiment.store.."};
+            "com.acme.billing.analytics.job..", "com.acme.billing.experiment.store..", "com.acme.billing.customer.."};
 
     static JavaClasses production;
 
