@@ -1,5 +1,7 @@
 package com.acme.billing.cli;
 
+import com.acme.billing.customer.Customers;
+import com.acme.billing.customer.EncryptionKeyset;
 import com.acme.billing.eventstore.EventStore;
 import com.acme.billing.ingest.IngestService;
 import com.acme.billing.ingest.UsageReport;
@@ -26,7 +28,20 @@ final class DemoCommand extends BillingCommand {
     private static final BillingPeriod PERIOD = BillingPeriod.parse("2026-10");
 
     record Result(String home, long accepted, long duplicates, long rejected, int usageRows, long breaches, Long executionId,
-            long invoices, String total, String reports, int stripeRequestsDryRun) {
+            long invoices, String total, String reports, int stripeRequestsDryRun, int customers) {
+    }
+
+    /** The key set the demo makes in its home when BILLING_ENCRYPTION_KEYSET is not set (null when it is). */
+    private Path ownKeyset;
+
+    @Override
+    void addSettings(java.util.Map<String, Object> settings) {
+        Path demoKeyset = Path.of((String) settings.get("billing.home")).resolve(Settings.DEMO_KEYSET);
+        Object configured = settings.get("billing.encryption.keyset");
+        if (configured == null || demoKeyset.toString().equals(configured)) {
+            settings.put("billing.encryption.keyset", demoKeyset.toString());
+            ownKeyset = demoKeyset;
+        }
     }
 
     @Override
@@ -91,6 +106,13 @@ final class DemoCommand extends BillingCommand {
         ImportSubscriptionsCommand.Result subscriptions = ImportSubscriptionsCommand.importSubscriptions(context,
                 samples.resolve("subscriptions.csv"));
         console.say("   %s changes for %s users", subscriptions.recorded(), subscriptions.users());
+        Path customersFile = samples.resolve("customers.csv");
+        if (ownKeyset != null && !Files.exists(ownKeyset)) {
+            EncryptionKeyset.create(ownKeyset);
+        }
+        Customers.ImportResult profiles = context.bean(Customers.class).importFile(customersFile);
+        console.say("   import-customers: %d profiles, encrypted with %s", profiles.customers(),
+                ownKeyset != null ? "the demo's own key set " + ownKeyset + " (BILLING_ENCRYPTION_KEYSET not set)" : "the key set of BILLING_ENCRYPTION_KEYSET");
         console.say("3. ingest %s", samples.resolve("usage"));
         IngestService.Outcome ingested = context.bean(IngestService.class).ingest(List.of(samples.resolve("usage").toString()), false);
         IngestCommand.printFiles(ingested.files(), console);
@@ -129,7 +151,7 @@ final class DemoCommand extends BillingCommand {
         console.say("Try: jobs/billing usage --period %s --home %s", PERIOD, paths.home());
         return console.done(new Result(paths.home().toString(), ingested.accepted(), ingested.duplicates(), ingested.rejected(),
                 month.rows().size(), breaches, ingested.executionId(), finalized.invoices(), finalized.total().toPlainString(),
-                reportDir.toString(), dryPush.requests().size()));
+                reportDir.toString(), dryPush.requests().size(), profiles.customers()));
     }
 
     private static String figure(List<com.acme.billing.analytics.MonthKpis.Row> rows, String metric) {

@@ -40,6 +40,9 @@ final class Settings {
             // who asked for a restart from the console: the audit row of the restarted run names them
             Map.entry("BILLING_AUDIT_REQUESTED_BY", "billing.audit.requested-by"));
 
+    /** The key-set file of a home that demo made, used when BILLING_ENCRYPTION_KEYSET is not set (never for other homes). */
+    static final String DEMO_KEYSET = "keys/demo-keyset.json";
+
     private Settings() {
     }
 
@@ -60,6 +63,14 @@ final class Settings {
         putIfPresent(settings, "billing.now", first(flags.now == null ? null : flags.now.toString(), env.get("BILLING_NOW"),
                 command.defaultNow()));
         FROM_ENVIRONMENT.forEach((variable, property) -> putIfPresent(settings, property, env.get(variable)));
+        // Made absolute like the home, so that serve's child processes and every later reader agree on the file.
+        String keyset = env.get("BILLING_ENCRYPTION_KEYSET");
+        if (keyset != null && !keyset.isBlank()) {
+            settings.put("billing.encryption.keyset", Path.of(keyset).toAbsolutePath().normalize().toString());
+        } else if (java.nio.file.Files.exists(homePath.resolve(DemoCommand.MARKER)) && java.nio.file.Files.exists(homePath.resolve(DEMO_KEYSET))) {
+            // The demo's home carries its own key set (demo made it there); only a home with the demo's marker is trusted so.
+            settings.put("billing.encryption.keyset", homePath.resolve(DEMO_KEYSET).toString());
+        }
         if (url.startsWith("jdbc:postgresql:")) {
             settings.putIfAbsent("billing.db.user", "postgres");
             // Batched inserts become multi-row statements: one round trip per batch instead of per row.

@@ -45,6 +45,7 @@ public class CommandLauncher {
         SETTINGS.put("billing.alerts.mail-to", "BILLING_ALERTS_MAIL_TO");
         SETTINGS.put("spring.mail.host", "SPRING_MAIL_HOST");
         SETTINGS.put("spring.mail.port", "SPRING_MAIL_PORT");
+        SETTINGS.put("billing.encryption.keyset", "BILLING_ENCRYPTION_KEYSET");
     }
 
     /** The command line's entry point, by name: nothing below the command line may depend on it (LayeringTest). */

@@ -71,7 +71,7 @@ public class JobRunner {
                 .filter(s -> s.getStatus() != BatchStatus.COMPLETED)
                 .max(Comparator.comparing(StepExecution::getId))
                 .orElse(null);
-        String reason = failed != null ? firstLine(failed.getExitStatus().getExitDescription()) : null;
+        String reason = failed != null ? reason(failed.getExitStatus().getExitDescription()) : null;
         if (reason == null || reason.isBlank()) {
             reason = firstLine(execution.getExitStatus().getExitDescription());
         }
@@ -80,6 +80,21 @@ public class JobRunner {
         }
         throw new JobFailedException(execution.getJobInstance().getJobName(), execution.getId(), execution.getStatus().name(),
                 failed == null ? null : failed.getStepName(), reason);
+    }
+
+    /**
+     * The reason in a failed step's exit description: its first exception line, except for a chunk step's generic
+     * wrapper ("Unable to process chunk"), where the innermost cause says what went wrong.
+     */
+    static String reason(String description) {
+        String first = firstLine(description);
+        if (first != null && first.startsWith("Unable to process chunk")) {
+            String innermost = description.lines().map(String::trim).filter(l -> l.startsWith("Caused by: ")).reduce((a, b) -> b).orElse(null);
+            if (innermost != null) {
+                return firstLine(innermost.substring("Caused by: ".length()));
+            }
+        }
+        return first;
     }
 
     /** The exception line of a stack trace that Spring Batch stores as exit description. */

@@ -1,5 +1,7 @@
 package com.acme.billing.report;
 
+import com.acme.billing.customer.CustomerProfile;
+import com.acme.billing.customer.Customers;
 import com.acme.billing.eventstore.EventStore;
 import com.acme.billing.period.BillingPeriod;
 import java.time.OffsetDateTime;
@@ -23,11 +25,13 @@ public class ReportRepository {
     private final JdbcClient jdbc;
     private final JdbcTemplate batch;
     private final EventStore events;
+    private final Customers customers;
 
-    public ReportRepository(JdbcClient jdbc, JdbcTemplate batch, EventStore events) {
+    public ReportRepository(JdbcClient jdbc, JdbcTemplate batch, EventStore events, Customers customers) {
         this.jdbc = jdbc;
         this.batch = batch;
         this.events = events;
+        this.customers = customers;
     }
 
     /** Copies the period's usage per user, metric and day from the event store (replacing an earlier copy). */
@@ -127,6 +131,8 @@ public class ReportRepository {
                         }
                     });
         }
+        // Decrypted here, in memory, for the PDF only; never written anywhere else.
+        Map<String, CustomerProfile> profiles = customers.profiles(users);
         List<Statement> statements = new ArrayList<>();
         for (String id : invoiceIds) {
             Head h = heads.get(id);
@@ -135,8 +141,12 @@ public class ReportRepository {
             }
             statements.add(new Statement(h.invoiceId(), h.userId(), period, h.kind(), h.status(), h.currency(), h.total(), h.created(),
                     h.customer(), lines.getOrDefault(id, List.of()), usage.getOrDefault(h.userId(), List.of()),
-                    daily.getOrDefault(h.userId(), List.of())));
+                    daily.getOrDefault(h.userId(), List.of()), billTo(profiles.get(h.userId()))));
         }
         return statements;
+    }
+
+    private static Statement.BillTo billTo(CustomerProfile profile) {
+        return profile == null ? null : new Statement.BillTo(profile.name(), profile.address(), profile.country(), profile.vatId());
     }
 }

@@ -1,5 +1,6 @@
 package com.acme.billing.report;
 
+import com.acme.billing.customer.Customers;
 import com.acme.billing.platform.InputRefusedException;
 import com.acme.billing.platform.JobRunner;
 import com.acme.billing.period.BillingPeriod;
@@ -24,8 +25,10 @@ public class ReportsService {
     private final JobRunner jobRunner;
     private final Job reportsJob;
     private final ReportRepository reports;
+    private final Customers customers;
 
-    public ReportsService(JobRunner jobRunner, @Qualifier("renderReportsJob") Job reportsJob, ReportRepository reports) {
+    public ReportsService(JobRunner jobRunner, @Qualifier("renderReportsJob") Job reportsJob, ReportRepository reports, Customers customers) {
+        this.customers = customers;
         this.jobRunner = jobRunner;
         this.reportsJob = reportsJob;
         this.reports = reports;
@@ -36,6 +39,8 @@ public class ReportsService {
         if (reports.invoiceCount(period) == 0) {
             throw new InputRefusedException("period " + period + " has no invoices: run close-period --period " + period + " first");
         }
+        // Statements show the customers' profiles: refuse now, before any job, when the key set cannot read them.
+        customers.checkReadable();
         JobExecution execution = jobRunner.start(reportsJob, new JobParametersBuilder()
                 .addString("period", period)
                 .addString("dir", dir.toString())

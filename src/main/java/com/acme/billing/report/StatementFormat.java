@@ -31,7 +31,7 @@ public final class StatementFormat {
     public static Map<String, Object> parameters(Statement s, String seller) {
         Map<String, Object> p = new HashMap<>();
         p.put("SELLER", seller);
-        p.put("CUSTOMER", s.userId() + (s.stripeCustomerId() == null ? "" : "\nStripe customer " + s.stripeCustomerId()));
+        p.put("CUSTOMER", billTo(s));
         p.put("INVOICE_ID", s.invoiceId());
         com.acme.billing.period.BillingPeriod month = com.acme.billing.period.BillingPeriod.parse(s.period());
         p.put("PERIOD", DAY.format(month.start()) + " to " + DAY.format(month.end()) + " (UTC)");
@@ -45,6 +45,35 @@ public final class StatementFormat {
         p.put("TOTAL", amount(s.total(), s.currency()));
         p.put("HAS_USAGE", !s.daily().isEmpty());
         return p;
+    }
+
+    /**
+     * The "Bill to" block: with a profile, the name, the address lines, the country's English name and the VAT id,
+     * then the account (user id) and Stripe customer in a line of their own; without one, the user id as before.
+     */
+    static String billTo(Statement s) {
+        String stripe = s.stripeCustomerId() == null ? "" : "Stripe customer " + s.stripeCustomerId();
+        Statement.BillTo to = s.billTo();
+        if (to == null) {
+            return s.userId() + (stripe.isEmpty() ? "" : "\n" + stripe);
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add(to.name());
+        if (!to.address().isEmpty()) {
+            lines.add(to.address());
+        }
+        lines.add(countryName(to.country()));
+        if (!to.vatId().isEmpty()) {
+            lines.add("VAT ID " + to.vatId());
+        }
+        lines.add("Account " + s.userId() + (stripe.isEmpty() ? "" : " · " + stripe));
+        return String.join("\n", lines);
+    }
+
+    /** The country's English name (Java's ISO 3166 list), or the code where Java has no name for it. */
+    static String countryName(String code) {
+        String name = new Locale("", code).getDisplayCountry(Locale.ENGLISH);
+        return name.isEmpty() || name.equals(code) ? code : name;
     }
 
     /** Rows for the report's detail band: section "lines" then section "usage", columns c1..c5. */

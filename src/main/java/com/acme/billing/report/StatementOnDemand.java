@@ -1,5 +1,6 @@
 package com.acme.billing.report;
 
+import com.acme.billing.customer.Customers;
 import com.acme.billing.period.BillingPeriod;
 import com.acme.billing.platform.BillingPaths;
 import java.io.IOException;
@@ -31,9 +32,11 @@ public class StatementOnDemand {
     private final BillingPaths paths;
     private final JdbcClient jdbc;
     private final String seller;
+    private final Customers customers;
 
     public StatementOnDemand(ReportRepository reports, ReportTemplates templates, BillingPaths paths, JdbcClient jdbc,
-            @Value("${billing.reports.seller}") String seller) {
+            @Value("${billing.reports.seller}") String seller, Customers customers) {
+        this.customers = customers;
         this.reports = reports;
         this.templates = templates;
         this.paths = paths;
@@ -94,10 +97,14 @@ public class StatementOnDemand {
         }
     }
 
-    /** A draft recomputed (or a line added) after the reports ran: the file is stale. */
+    /** A draft recomputed (or a line added), or the customer's profile imported, after the reports ran: the file is stale. */
     private boolean renderedBeforeLastChange(InvoiceRef invoice, Path rendered) throws IOException {
         var changed = jdbc.sql("SELECT created_at FROM invoices WHERE invoice_id = ?").param(invoice.invoiceId())
                 .query(java.time.OffsetDateTime.class).optional().orElse(null);
-        return changed != null && Files.getLastModifiedTime(rendered).toInstant().isBefore(changed.toInstant());
+        java.time.Instant renderedAt = Files.getLastModifiedTime(rendered).toInstant();
+        if (changed != null && renderedAt.isBefore(changed.toInstant())) {
+            return true;
+        }
+        return customers.updatedAt(invoice.userId()).map(renderedAt::isBefore).orElse(false);
     }
 }

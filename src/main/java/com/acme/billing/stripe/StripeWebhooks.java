@@ -105,9 +105,10 @@ public class StripeWebhooks {
                 }
                 Instant created = event.path("created").isNumber() ? Instant.ofEpochSecond(event.path("created").asLong()) : clock.instant();
                 String outcome = apply(id, type, created, event.path("data").path("object"));
+                boolean used = USED.contains(type);
                 jdbc.sql("INSERT INTO webhook_events (event_id, type, created, received_at, outcome, payload) VALUES (?, ?, ?, ?, ?, ?)")
                         .params(id, type, utc(created), utc(clock.instant()), outcome.length() > 1000 ? outcome.substring(0, 999) + "…" : outcome,
-                                payload)
+                                StoredPayloads.of(event, used))
                         .update();
                 return new Outcome(200, outcome);
             });
@@ -120,6 +121,10 @@ public class StripeWebhooks {
     private boolean known(String eventId) {
         return jdbc.sql("SELECT COUNT(*) FROM webhook_events WHERE event_id = ?").param(eventId).query(Long.class).single() > 0;
     }
+
+    /** The event types {@link #apply} acts on: their payload is kept (without personal fields), others' is not. */
+    static final java.util.Set<String> USED = java.util.Set.of("customer.subscription.created", "customer.subscription.updated",
+            "customer.subscription.deleted", "invoice.paid", "invoice.payment_failed");
 
     private String apply(String eventId, String type, Instant created, JsonNode object) {
         return switch (type) {

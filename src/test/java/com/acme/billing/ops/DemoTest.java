@@ -19,7 +19,7 @@ class DemoTest {
     Path tmp;
 
     @Test
-    void theDemoRunsThePipelineOnTheSampleDataFromAnEmptyHomeAndAgain() {
+    void theDemoRunsThePipelineOnTheSampleDataFromAnEmptyHomeAndAgain() throws Exception {
         Cli cli = new Cli(Map.of("BILLING_HOME", tmp.resolve("demo").toString(), "BILLING_SAMPLE_DATA", "sample-data"));
 
         Cli.Result first = cli.ok("demo", "--json");
@@ -38,6 +38,15 @@ class DemoTest {
         assertThat(first.json()).containsEntry("stripe_requests_dry_run", ((List<?>) dry.get("requests")).size());
         assertThat(dry).containsEntry("already_pushed", 0).containsEntry("pending", 242);
         assertThat(first.out()).contains("push-stripe --period 2026-10 --dry-run: would send 268 requests (26 customers to create, 242 invoice items)");
+
+        // Five sample customers, encrypted with the key set the demo made in its home; their statements show them, and
+        // later commands on the demo's home find that key set without BILLING_ENCRYPTION_KEYSET.
+        assertThat(first.json()).containsEntry("customers", 5);
+        assertThat(tmp.resolve("demo/keys/demo-keyset.json")).exists();
+        assertThat(com.acme.billing.support.PdfText.of(tmp.resolve("demo/reports/2026-10/invoices/INV-2026-10-user-000001.pdf")))
+                .contains(" Bill to Nordlicht Analytics GmbH Friedrichstraße 120 10117 Berlin Germany VAT ID DE123456789 Account user-000001 ");
+        assertThat(cli.ok("keys", "reencrypt", "--json").json()).containsEntry("rewritten", 0).containsEntry("already_current", 5)
+                .containsEntry("file", tmp.resolve("demo/keys/demo-keyset.json").toAbsolutePath().normalize().toString());
 
         Cli.Result second = cli.ok("demo", "--json");
         assertThat(second.json()).containsEntry("accepted", 100_700).containsEntry("execution_id", 1);

@@ -41,6 +41,6 @@ class StatementFormatTest {
 
     private static Statement statement(String currency, List<Statement.Daily> daily) {
         return new Statement("INV-2026-10-u", "u", "2026-10", "original", "draft", currency, BigDecimal.ZERO, Instant.parse("2026-11-01T00:00:00Z"),
-                null, List.of(), List.of(), daily);
+                null, List.of(), List.of(), daily, null);
     }
 }

@@ -204,9 +204,15 @@ class WebhookTest {
         String failed = "{\"id\":\"evt_f1\",\"object\":\"event\",\"type\":\"invoice.payment_failed\",\"created\":" + epoch("2026-11-06T00:00:00Z")
                 + ",\"data\":{\"object\":{\"id\":\"in_1\",\"object\":\"invoice\",\"customer\":\"cus_A\",\"currency\":\"usd\",\"amount_due\":2900,"
                 + "\"attempt_count\":1," + lines + "}}}";
+        // As Stripe sends it: the customer's name, e-mail and address on the invoice, which are not kept.
         String paid = "{\"id\":\"evt_p1\",\"object\":\"event\",\"type\":\"invoice.paid\",\"created\":" + epoch("2026-11-08T00:00:00Z")
                 + ",\"data\":{\"object\":{\"id\":\"in_1\",\"object\":\"invoice\",\"customer\":\"cus_A\",\"currency\":\"usd\",\"amount_due\":2900,"
+                + "\"customer_email\":\"alice@payer.example\",\"customer_name\":\"Alice Payer\",\"customer_address\":{\"line1\":\"1 Payer Road\"},"
                 + lines + "}}}";
+        // A type the product does not use, with card details: only its id, type and time are kept.
+        String charge = "{\"id\":\"evt_ch1\",\"object\":\"event\",\"type\":\"charge.succeeded\",\"created\":" + epoch("2026-11-08T00:00:00Z")
+                + ",\"data\":{\"object\":{\"id\":\"ch_1\",\"object\":\"charge\",\"billing_details\":{\"name\":\"Alice Payer\"},"
+                + "\"payment_method_details\":{\"card\":{\"brand\":\"visa\",\"last4\":\"4242\",\"exp_month\":12,\"exp_year\":2030}}}}}";
 
         assertThat(served.send(SECRET, failed).statusCode()).isEqualTo(200);
         assertThat(db.jdbc().queryForObject("SELECT status FROM invoice_payments WHERE invoice_id = 'INV-2026-10-alice'", String.class))
@@ -221,6 +227,10 @@ class WebhookTest {
         assertThat(served.send(SECRET, paid).statusCode()).isEqualTo(200);
         assertThat(db.jdbc().queryForObject("SELECT status FROM invoice_payments WHERE invoice_id = 'INV-2026-10-alice'", String.class))
                 .isEqualTo("paid");
+        assertThat(served.send(SECRET, charge).body()).contains("ignored: charge.succeeded is not used");
+        String stored = String.join("\n", db.jdbc().queryForList("SELECT payload FROM webhook_events", String.class));
+        assertThat(stored).contains("\"in_1\"", "INV-2026-10-alice", "\"evt_ch1\"").doesNotContain("Alice Payer").doesNotContain("alice@payer.example")
+                .doesNotContain("1 Payer Road").doesNotContain("4242").doesNotContain("visa").doesNotContain("ch_1");
         // An older failure delivered late does not undo the payment.
         String late = failed.replace("evt_f1", "evt_f0").replace(String.valueOf(epoch("2026-11-06T00:00:00Z")), String.valueOf(epoch("2026-11-07T00:00:00Z")));
         assertThat(served.send(SECRET, late).statusCode()).isEqualTo(200);
