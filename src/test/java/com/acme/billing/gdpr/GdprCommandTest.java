@@ -61,7 +61,13 @@ class GdprCommandTest {
     @Test
     void exportHoldsEverythingAndEraseLeavesNoTraceWhileEveryTotalStays() throws Exception {
         db = TestDatabase.create(kind, tmp.resolve("home"));
-        Cli cli = db.cli().with("BILLING_NOW", "2026-11-04T00:00:00Z");
+        // alice's profile (import-customers, encrypted with a key set of the test's own)
+        Path keyset = tmp.resolve("keyset.json");
+        db.cli().ok("keys", "create", keyset.toString());
+        Cli cli = db.cli().with("BILLING_NOW", "2026-11-04T00:00:00Z").with("BILLING_ENCRYPTION_KEYSET", keyset.toString());
+        Files.writeString(tmp.resolve("customers.csv"), "user_id,name,email,address,country,vat_id\n"
+                + "alice,Alice Liddell,alice@example.com,1 Rabbit Hole Lane; Oxford,GB,GB123456789\n");
+        cli.ok("import-customers", tmp.resolve("customers.csv").toString());
         October.withUsage(cli, tmp, """
                 a1,2026-10-05T00:00:00Z,alice,emails_processed,6000
                 a2,2026-10-06T00:00:00Z,alice,leads_created,350
@@ -104,7 +110,7 @@ class GdprCommandTest {
         // and ingest's limit alerts (emails 6,000 of 5,000 and leads 350 of 200 on starter: a warning and a reached each).
         Path out = tmp.resolve("alice.json");
         Map<String, Object> exported = cli.ok("gdpr", "export", "--user", "alice", "--out", out.toString(), "--json").json();
-        assertThat(exported.get("counts")).isEqualTo(Map.ofEntries(Map.entry("profile", 0), Map.entry("subscription", 2), Map.entry("usage", 15),
+        assertThat(exported.get("counts")).isEqualTo(Map.ofEntries(Map.entry("profile", 1), Map.entry("subscription", 2), Map.entry("usage", 15),
                 Map.entry("usage_events", 4), Map.entry("invoices", 4), Map.entry("stripe", 1), Map.entry("webhook_events", 1), Map.entry("alerts", 5),
                 Map.entry("access", 2), Map.entry("experiments", 0), Map.entry("job_bookmarks", 0)));
         JsonNode doc = JSON.readTree(Files.readString(out));
@@ -114,6 +120,8 @@ class GdprCommandTest {
                 + "{\"month\":\"2026-10\",\"metric\":\"emails_processed\",\"quantity\":6000},{\"month\":\"2026-10\",\"metric\":\"leads_created\",\"quantity\":350},"
                 + "{\"month\":\"2026-11\",\"metric\":\"ai_responses\",\"quantity\":5}]");
         assertThat(doc.path("usage_events").path("stored").asLong()).isEqualTo(4);
+        assertThat(doc.path("profile").toString()).isEqualTo("{\"name\":\"Alice Liddell\",\"email\":\"alice@example.com\","
+                + "\"address\":\"1 Rabbit Hole Lane; Oxford\",\"country\":\"GB\",\"vat_id\":\"GB123456789\"}");
         JsonNode invoice = doc.path("invoices").get(0);
         assertThat(invoice.path("invoice_id").asString()).isEqualTo("INV-2026-10-alice");
         assertThat(invoice.path("total").asString()).isEqualTo("95.50");
@@ -143,7 +151,7 @@ class GdprCommandTest {
         assertThat(pseudonym).matches("erased-[0-9a-f]{8}");
         assertThat(UserId.isValid(pseudonym)).isTrue();
         assertThat(erased).containsEntry("resumed", false).containsEntry("file_lines_removed", 1).containsEntry("reports_rendered", List.of("2026-10"));
-        assertThat(erased.get("deleted")).isEqualTo(Map.ofEntries(Map.entry("profile", 0), Map.entry("subscription", 0), Map.entry("usage", 4),
+        assertThat(erased.get("deleted")).isEqualTo(Map.ofEntries(Map.entry("profile", 1), Map.entry("subscription", 0), Map.entry("usage", 4),
                 Map.entry("usage_events", 4), Map.entry("invoices", 0), Map.entry("stripe", 0), Map.entry("webhook_events", 0), Map.entry("alerts", 0),
                 Map.entry("access", 1), Map.entry("experiments", 0), Map.entry("job_bookmarks", 0)));
         assertThat(erased.get("pseudonymized")).isEqualTo(Map.ofEntries(Map.entry("profile", 0), Map.entry("subscription", 2), Map.entry("usage", 11),
@@ -179,7 +187,9 @@ class GdprCommandTest {
         // Reports rendered again: no file names alice outside her invoice's number, in CSV or PDF.
         Path reports = db.home().resolve("reports/2026-10");
         assertThat(filesNaming(reports, ALICE)).isEmpty();
-        assertThat(PdfText.of(reports.resolve("invoices/INV-2026-10-alice.pdf"))).contains(pseudonym).contains("Total USD 95.50");
+        assertThat(PdfText.of(reports.resolve("invoices/INV-2026-10-alice.pdf"))).contains(pseudonym).contains("Total USD 95.50")
+                .doesNotContain("Liddell").doesNotContain("Rabbit Hole").doesNotContain("GB123456789");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM customers", Long.class)).isZero();
         assertThat(filesNaming(db.home().resolve("rejects"), ALICE)).isEmpty();
         assertThat(filesNaming(db.home().resolve("rejects"), BOB)).hasSize(1);
 
