@@ -8,7 +8,7 @@ import java.util.Optional;
  * {@code gdpr export} / {@code gdpr erase} ask each of them in turn ({@link GdprService}). A holder is a
  * Spring bean; the holders run in {@link org.springframework.core.annotation.Order} order, which is also the
  * order of the sections of the export document. The customer profile is one holder like the others
- * ({@link NoProfile} until the profile table exists).
+ * ({@link ProfileData}).
  */
 public interface PersonalDataHolder {
 
