@@ -12,23 +12,49 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** serve's /api over real HTTP, in its own JVM, on H2 and on PostgreSQL: keys, roles, tracking, limits. */
+/**
+ * serve's /api over real HTTP, in its own JVM, on H2 and on PostgreSQL: keys, roles, tracking, limits. One database and one
+ * {@code serve} per database for the whole class (starting them is most of the time); each test that changes something works
+ * on users of its own (the fixture's subscriptions say whose), so no test sees another's changes, whatever the order.
+ */
 @ParameterizedClass(name = "{0}")
 @EnumSource(TestDatabase.Kind.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiTest {
 
     static final String NOW = "2026-10-20T12:00:00Z";
 
+    /**
+     * Users by test. Read only, shared: alice (starter, the "customer" key), bob (free), carol (no subscription), dave
+     * (business; only featureChecks tracks his leads). Tracking: tina (starter) and tim (free). Tracked usage billed: tom
+     * (starter). Plan changes: paula (starter, the "customer-paula" key), pete (free), polly (no subscription). No timestamp:
+     * nora (starter).
+     */
+    static final String SUBSCRIPTIONS = """
+            user_id,effective_at,action,tier,stripe_customer_id
+            alice,2026-09-01T00:00:00Z,subscribe,starter,
+            bob,2026-09-01T00:00:00Z,subscribe,free,
+            dave,2026-09-01T00:00:00Z,subscribe,business,
+            tina,2026-09-01T00:00:00Z,subscribe,starter,
+            tim,2026-09-01T00:00:00Z,subscribe,free,
+            tom,2026-09-01T00:00:00Z,subscribe,starter,
+            paula,2026-09-01T00:00:00Z,subscribe,starter,
+            pete,2026-09-01T00:00:00Z,subscribe,free,
+            nora,2026-09-01T00:00:00Z,subscribe,starter,
+            """;
+
+    /** One directory for the class's two runs (the per-test @TempDir is not there yet when the server starts). */
     @TempDir
-    Path tmp;
+    static Path tmpRoot;
 
     @Parameter
     TestDatabase.Kind kind;
@@ -36,33 +62,48 @@ class ApiTest {
     TestDatabase db;
     Cli cli;
     Served served;
+    /** A second serve on the same database, started by the first test that needs it: clock with nanoseconds, 5 requests/s per customer key. */
+    Served special;
     final Map<String, String> keys = new LinkedHashMap<>();
 
-    @BeforeEach
+    @BeforeParameterizedClassInvocation
     void setUp() throws Exception {
+        keys.clear();
+        Path tmp = Files.createDirectories(tmpRoot.resolve(kind.name()));
         db = TestDatabase.create(kind, tmp.resolve("home"));
         cli = db.cli().with("BILLING_NOW", NOW);
         cli.ok("import-catalog", "sample-data/catalog.yaml");
-        Files.writeString(tmp.resolve("subs.csv"), """
-                user_id,effective_at,action,tier,stripe_customer_id
-                alice,2026-09-01T00:00:00Z,subscribe,starter,
-                bob,2026-09-01T00:00:00Z,subscribe,free,
-                dave,2026-09-01T00:00:00Z,subscribe,business,
-                """);
+        Files.writeString(tmp.resolve("subs.csv"), SUBSCRIPTIONS);
         cli.ok("import-subscriptions", tmp.resolve("subs.csv").toString());
         for (String role : List.of("admin", "service", "finance", "operator")) {
             keys.put(role, (String) cli.ok("api-key", "create", "--role", role, "--json").json().get("key"));
         }
         keys.put("customer", (String) cli.ok("api-key", "create", "--role", "customer", "--user", "alice", "--json").json().get("key"));
+        keys.put("customer-paula", (String) cli.ok("api-key", "create", "--role", "customer", "--user", "paula", "--json").json().get("key"));
         served = Served.start(db, Map.of("BILLING_NOW", NOW));
     }
 
-    @AfterEach
+    @AfterParameterizedClassInvocation
     void tearDown() throws Exception {
+        // PER_CLASS: the same instance serves both databases, so nothing of the first may be left for the second.
+        if (special != null) {
+            special.close();
+            special = null;
+        }
         if (served != null) {
             served.close();
+            served = null;
         }
-        db.close();
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private Served special() throws Exception {
+        if (special == null) {
+            special = Served.start(db, Map.of("BILLING_NOW", "2026-10-20T12:00:00.123456789Z", "BILLING_API_RATELIMIT_CUSTOMER", "5"));
+        }
+        return special;
     }
 
     private static String event(String id, String user, String metric, long quantity) {
@@ -70,8 +111,9 @@ class ApiTest {
                 + ",\"timestamp\":\"2026-10-20T11:00:00Z\"}";
     }
 
-    private long tracked() {
-        return db.jdbc().queryForObject("SELECT COUNT(*) FROM tracked_events", Long.class);
+    /** The highest seq of tracked_events so far (0: none): what a test tracks after this call has higher ones. */
+    private long lastSeq() {
+        return db.jdbc().queryForObject("SELECT COALESCE(MAX(seq), 0) FROM tracked_events", Long.class);
     }
 
     /** SPEC 8's role table, endpoint by endpoint: 403 where the role may not, the endpoint's own answer where it may. */
@@ -135,37 +177,42 @@ class ApiTest {
     @Test
     void trackedEventsAreCommittedBeforeTheAnswerAndDedupedByEventId() throws Exception {
         String service = keys.get("service");
-        HttpResponse<String> one = served.api("POST", "/api/usage/track", service, event("e1", "alice", "ai_responses", 3));
+        // Exactly what this test stores (the class shares one database): the rows after the highest seq before it.
+        long before = lastSeq();
+        java.util.function.LongSupplier tracked = () -> db.jdbc().queryForObject("SELECT COUNT(*) FROM tracked_events WHERE seq > ?",
+                Long.class, before);
+        HttpResponse<String> one = served.api("POST", "/api/usage/track", service, event("e1", "tina", "ai_responses", 3));
         assertThat(one.statusCode()).isEqualTo(202);
         assertThat(one.body()).isEqualTo("{\"accepted\":1,\"duplicates\":0}");
-        assertThat(db.jdbc().queryForMap("SELECT event_id, ts_us, yyyymm, user_id, metric, quantity FROM tracked_events"))
+        assertThat(db.jdbc().queryForMap("SELECT event_id, ts_us, yyyymm, user_id, metric, quantity FROM tracked_events "
+                + "WHERE seq > ?", before))
                 .extractingByKeys("EVENT_ID", "TS_US", "YYYYMM", "USER_ID", "METRIC", "QUANTITY")
-                .containsExactly("e1", 1792494000000000L, 202610, "alice", "ai_responses", 3L);
+                .containsExactly("e1", 1792494000000000L, 202610, "tina", "ai_responses", 3L);
 
         // A batch: a repeat of e1 (same content, a duplicate), a new event, and the new one again in the batch.
-        HttpResponse<String> batch = served.api("POST", "/api/usage/track", service, "{\"events\":[" + event("e1", "alice", "ai_responses", 3)
-                + "," + event("e2", "bob", "leads_created", 7) + "," + event("e2", "bob", "leads_created", 7) + "]}");
+        HttpResponse<String> batch = served.api("POST", "/api/usage/track", service, "{\"events\":[" + event("e1", "tina", "ai_responses", 3)
+                + "," + event("e2", "tim", "leads_created", 7) + "," + event("e2", "tim", "leads_created", 7) + "]}");
         assertThat(batch.statusCode()).isEqualTo(202);
         assertThat(batch.body()).isEqualTo("{\"accepted\":1,\"duplicates\":2}");
-        assertThat(tracked()).isEqualTo(2);
+        assertThat(tracked.getAsLong()).isEqualTo(2);
 
         // The same id with other content: 409, and nothing of the batch is stored.
-        HttpResponse<String> conflict = served.api("POST", "/api/usage/track", service, "{\"events\":[" + event("e3", "alice", "ai_responses", 1)
-                + "," + event("e1", "alice", "ai_responses", 4) + "]}");
+        HttpResponse<String> conflict = served.api("POST", "/api/usage/track", service, "{\"events\":[" + event("e3", "tina", "ai_responses", 1)
+                + "," + event("e1", "tina", "ai_responses", 4) + "]}");
         assertThat(conflict.statusCode()).isEqualTo(409);
         assertThat(conflict.body()).isEqualTo("{\"error\":\"conflicting_duplicate\",\"details\":[{\"index\":1,\"reason\":\"conflicting_duplicate\"}]}");
-        assertThat(tracked()).isEqualTo(2);
+        assertThat(tracked.getAsLong()).isEqualTo(2);
 
         // Bad events: every one named with its first problem, none stored.
-        HttpResponse<String> bad = served.api("POST", "/api/usage/track", service, "{\"events\":[" + event("e4", "al ice", "ai_responses", 1)
-                + "," + event("e5", "alice", "ai_responses", 1) + "," + event("e6", "alice", "tweets", 1)
-                + ",{\"event_id\":\"e7\",\"user_id\":\"alice\",\"metric\":\"ai_responses\",\"quantity\":1,\"colour\":\"red\"}"
-                + ",{\"event_id\":\"e8\",\"user_id\":\"alice\",\"metric\":\"ai_responses\",\"quantity\":1.5}]}");
+        HttpResponse<String> bad = served.api("POST", "/api/usage/track", service, "{\"events\":[" + event("e4", "ti na", "ai_responses", 1)
+                + "," + event("e5", "tina", "ai_responses", 1) + "," + event("e6", "tina", "tweets", 1)
+                + ",{\"event_id\":\"e7\",\"user_id\":\"tina\",\"metric\":\"ai_responses\",\"quantity\":1,\"colour\":\"red\"}"
+                + ",{\"event_id\":\"e8\",\"user_id\":\"tina\",\"metric\":\"ai_responses\",\"quantity\":1.5}]}");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).isEqualTo("{\"error\":\"invalid_events\",\"details\":[{\"index\":0,\"reason\":\"bad_user_id\"},"
                 + "{\"index\":2,\"reason\":\"unknown_metric\"},{\"index\":3,\"reason\":\"unknown field 'colour'\"},"
                 + "{\"index\":4,\"reason\":\"bad_quantity\"}]}");
-        assertThat(tracked()).isEqualTo(2);
+        assertThat(tracked.getAsLong()).isEqualTo(2);
 
         HttpResponse<String> malformed = served.api("POST", "/api/usage/track", service, "{\"event_id\":");
         assertThat(malformed.statusCode()).isEqualTo(400);
@@ -173,7 +220,7 @@ class ApiTest {
 
         StringBuilder many = new StringBuilder("{\"events\":[");
         for (int i = 0; i < 1001; i++) {
-            many.append(i == 0 ? "" : ",").append(event("m" + i, "alice", "ai_responses", 1));
+            many.append(i == 0 ? "" : ",").append(event("m" + i, "tina", "ai_responses", 1));
         }
         HttpResponse<String> tooMany = served.api("POST", "/api/usage/track", service, many.append("]}").toString());
         assertThat(tooMany.statusCode()).isEqualTo(400);
@@ -182,7 +229,7 @@ class ApiTest {
         HttpResponse<String> huge = served.api("POST", "/api/usage/track", service, "{\"events\":[" + " ".repeat(1 << 20) + "]}");
         assertThat(huge.statusCode()).isEqualTo(413);
         assertThat(huge.body()).isEqualTo("{\"error\":\"payload_too_large\",\"details\":[\"the body is over 1 MiB (1,048,576 bytes)\"]}");
-        assertThat(tracked()).isEqualTo(2);
+        assertThat(tracked.getAsLong()).isEqualTo(2);
     }
 
     @Test
@@ -204,31 +251,34 @@ class ApiTest {
     @Test
     void trackedUsageCountsAtOnceAndIsBilledOnceByTheNextClose() throws Exception {
         String service = keys.get("service");
-        assertThat(served.api("POST", "/api/usage/track", service, event("big", "alice", "ai_responses", 600)).statusCode()).isEqualTo(202);
-        String expected = "{\"user_id\":\"alice\",\"period\":\"2026-10\",\"tier\":\"starter\",\"status\":\"active\",\"metrics\":["
+        // What other tests of the class tracked is moved first (any command reading usage does it), so that the close
+        // below has exactly this test's one event to move.
+        cli.ok("usage", "--period", "2026-10", "--json");
+        assertThat(served.api("POST", "/api/usage/track", service, event("big", "tom", "ai_responses", 600)).statusCode()).isEqualTo(202);
+        String expected = "{\"user_id\":\"tom\",\"period\":\"2026-10\",\"tier\":\"starter\",\"status\":\"active\",\"metrics\":["
                 + "{\"metric\":\"emails_processed\",\"used\":0,\"included\":5000,\"remaining\":5000,\"percent\":0.0,\"hard_limit\":false,\"over\":false},"
                 + "{\"metric\":\"ai_responses\",\"used\":600,\"included\":500,\"remaining\":0,\"percent\":120.0,\"hard_limit\":false,\"over\":true},"
                 + "{\"metric\":\"leads_created\",\"used\":0,\"included\":200,\"remaining\":200,\"percent\":0.0,\"hard_limit\":false,\"over\":false}]}";
-        assertThat(served.api("GET", "/api/usage/current?user_id=alice", service, null).body()).isEqualTo(expected);
+        assertThat(served.api("GET", "/api/usage/current?user_id=tom", service, null).body()).isEqualTo(expected);
 
         // close-period moves the tracked event into the event store first, then bills it: 29.00 + one package of 100 at 2.50.
         Cli.Result closed = cli.ok("close-period", "--period", "2026-10", "--json");
         assertThat(closed.out()).contains("moved 1 event(s) tracked online into the event store: 1 new, 0 duplicates, 0 rejected");
-        assertThat(db.jdbc().queryForObject("SELECT total FROM invoices WHERE invoice_id = 'INV-2026-10-alice'", java.math.BigDecimal.class))
+        assertThat(db.jdbc().queryForObject("SELECT total FROM invoices WHERE invoice_id = 'INV-2026-10-tom'", java.math.BigDecimal.class))
                 .isEqualByComparingTo("31.50");
         assertThat(db.jdbc().queryForObject("SELECT COUNT(*) FROM tracked_events WHERE moved_sha256 IS NULL", Long.class)).isZero();
 
         // Counted once: from usage_metrics now, not from the tracked table as well.
-        assertThat(served.api("GET", "/api/usage/current?user_id=alice", service, null).body()).isEqualTo(expected);
+        assertThat(served.api("GET", "/api/usage/current?user_id=tom", service, null).body()).isEqualTo(expected);
         // The same event again is still a duplicate at the API, and a second close bills the same.
-        assertThat(served.api("POST", "/api/usage/track", service, event("big", "alice", "ai_responses", 600)).body())
+        assertThat(served.api("POST", "/api/usage/track", service, event("big", "tom", "ai_responses", 600)).body())
                 .isEqualTo("{\"accepted\":0,\"duplicates\":1}");
         assertThat(cli.ok("close-period", "--period", "2026-10", "--json").out()).doesNotContain("moved");
-        assertThat(db.jdbc().queryForObject("SELECT total FROM invoices WHERE invoice_id = 'INV-2026-10-alice'", java.math.BigDecimal.class))
+        assertThat(db.jdbc().queryForObject("SELECT total FROM invoices WHERE invoice_id = 'INV-2026-10-tom'", java.math.BigDecimal.class))
                 .isEqualByComparingTo("31.50");
 
         assertThat(served.api("GET", "/api/usage/current?user_id=nobody", service, null).statusCode()).isEqualTo(404);
-        assertThat(served.api("GET", "/api/usage/current?user_id=alice&period=2026-13", service, null).body())
+        assertThat(served.api("GET", "/api/usage/current?user_id=tom&period=2026-13", service, null).body())
                 .isEqualTo("{\"error\":\"bad_request\",\"details\":[\"period: not a month YYYY-MM\"]}");
     }
 
@@ -236,63 +286,64 @@ class ApiTest {
     @Test
     void planChangesBecomeSubscriptionChangesBilledByTheNextClose() throws Exception {
         String service = keys.get("service");
-        HttpResponse<String> up = served.api("PUT", "/api/billing/upgrade", keys.get("customer"), "{\"tier\":\"pro\"}");
+        HttpResponse<String> up = served.api("PUT", "/api/billing/upgrade", keys.get("customer-paula"), "{\"tier\":\"pro\"}");
         assertThat(up.statusCode()).isEqualTo(200);
-        assertThat(up.body()).isEqualTo("{\"user_id\":\"alice\",\"tier\":\"pro\",\"status\":\"active\",\"since\":\"2026-10-20T12:00:00Z\",\"trial_ends\":null}");
-        assertThat(served.api("PUT", "/api/billing/upgrade", service, "{\"user_id\":\"alice\",\"tier\":\"pro\"}").body())
+        assertThat(up.body()).isEqualTo("{\"user_id\":\"paula\",\"tier\":\"pro\",\"status\":\"active\",\"since\":\"2026-10-20T12:00:00Z\",\"trial_ends\":null}");
+        assertThat(served.api("PUT", "/api/billing/upgrade", service, "{\"user_id\":\"paula\",\"tier\":\"pro\"}").body())
                 .isEqualTo("{\"error\":\"conflict\",\"details\":[\"pro (99.00 a month) is not above pro (99.00): use downgrade\"]}");
-        assertThat(served.api("PUT", "/api/billing/downgrade", service, "{\"user_id\":\"alice\",\"tier\":\"business\"}").statusCode()).isEqualTo(409);
-        assertThat(served.api("PUT", "/api/billing/upgrade", keys.get("operator"), "{\"user_id\":\"alice\",\"tier\":\"business\"}").statusCode())
+        assertThat(served.api("PUT", "/api/billing/downgrade", service, "{\"user_id\":\"paula\",\"tier\":\"business\"}").statusCode()).isEqualTo(409);
+        assertThat(served.api("PUT", "/api/billing/upgrade", keys.get("operator"), "{\"user_id\":\"paula\",\"tier\":\"business\"}").statusCode())
                 .isEqualTo(403);
-        assertThat(served.api("PUT", "/api/billing/upgrade", service, "{\"user_id\":\"alice\",\"tier\":\"gold\"}").body())
+        assertThat(served.api("PUT", "/api/billing/upgrade", service, "{\"user_id\":\"paula\",\"tier\":\"gold\"}").body())
                 .startsWith("{\"error\":\"bad_request\",\"details\":[\"tier: no tier 'gold' in the catalog");
-        assertThat(served.api("PUT", "/api/billing/upgrade", service, "{\"user_id\":\"alice\",\"tier\":7}").body())
+        assertThat(served.api("PUT", "/api/billing/upgrade", service, "{\"user_id\":\"paula\",\"tier\":7}").body())
                 .isEqualTo("{\"error\":\"bad_request\",\"details\":[\"tier: a string\"]}");
 
-        assertThat(served.api("DELETE", "/api/billing/cancel?user_id=bob", service, null).body())
-                .isEqualTo("{\"user_id\":\"bob\",\"tier\":null,\"status\":\"cancelled\",\"since\":\"2026-10-20T12:00:00Z\",\"trial_ends\":null}");
-        assertThat(served.api("DELETE", "/api/billing/cancel?user_id=bob", service, null).statusCode()).isEqualTo(409);
+        assertThat(served.api("DELETE", "/api/billing/cancel?user_id=pete", service, null).body())
+                .isEqualTo("{\"user_id\":\"pete\",\"tier\":null,\"status\":\"cancelled\",\"since\":\"2026-10-20T12:00:00Z\",\"trial_ends\":null}");
+        assertThat(served.api("DELETE", "/api/billing/cancel?user_id=pete", service, null).statusCode()).isEqualTo(409);
 
-        HttpResponse<String> trial = served.api("POST", "/api/billing/subscribe", service, "{\"user_id\":\"carol\",\"tier\":\"starter\",\"trial\":true}");
+        HttpResponse<String> trial = served.api("POST", "/api/billing/subscribe", service, "{\"user_id\":\"polly\",\"tier\":\"starter\",\"trial\":true}");
         assertThat(trial.statusCode()).isEqualTo(201);
-        assertThat(trial.body()).isEqualTo("{\"user_id\":\"carol\",\"tier\":\"starter\",\"status\":\"trial\",\"since\":\"2026-10-20T12:00:00Z\","
+        assertThat(trial.body()).isEqualTo("{\"user_id\":\"polly\",\"tier\":\"starter\",\"status\":\"trial\",\"since\":\"2026-10-20T12:00:00Z\","
                 + "\"trial_ends\":\"2026-11-03T12:00:00Z\"}");
-        assertThat(served.api("POST", "/api/billing/subscribe", service, "{\"user_id\":\"carol\",\"tier\":\"pro\"}").statusCode()).isEqualTo(409);
+        assertThat(served.api("POST", "/api/billing/subscribe", service, "{\"user_id\":\"polly\",\"tier\":\"pro\"}").statusCode()).isEqualTo(409);
 
-        assertThat(served.api("GET", "/api/billing/subscription?user_id=alice", keys.get("finance"), null).body())
-                .isEqualTo("{\"user_id\":\"alice\",\"tier\":\"pro\",\"status\":\"active\",\"since\":\"2026-10-20T12:00:00Z\",\"trial_ends\":null,"
+        assertThat(served.api("GET", "/api/billing/subscription?user_id=paula", keys.get("finance"), null).body())
+                .isEqualTo("{\"user_id\":\"paula\",\"tier\":\"pro\",\"status\":\"active\",\"since\":\"2026-10-20T12:00:00Z\",\"trial_ends\":null,"
                         + "\"changes\":[{\"effective_at\":\"2026-09-01T00:00:00Z\",\"action\":\"subscribe\",\"tier\":\"starter\"},"
                         + "{\"effective_at\":\"2026-10-20T12:00:00Z\",\"action\":\"change\",\"tier\":\"pro\"}]}");
 
-        // October for alice: starter for 19.5 of 31 days (29 x 19.5 / 31 = 18.24), pro for 11.5 (99 x 11.5 / 31 = 36.73).
+        // October for paula: starter for 19.5 of 31 days (29 x 19.5 / 31 = 18.24), pro for 11.5 (99 x 11.5 / 31 = 36.73).
         cli.ok("close-period", "--period", "2026-10");
-        assertThat(db.jdbc().queryForObject("SELECT total FROM invoices WHERE invoice_id = 'INV-2026-10-alice'", java.math.BigDecimal.class))
+        assertThat(db.jdbc().queryForObject("SELECT total FROM invoices WHERE invoice_id = 'INV-2026-10-paula'", java.math.BigDecimal.class))
                 .isEqualByComparingTo("54.97");
 
         // Her invoices and the statement, rendered on demand (the reports job has not run); others' are not hers to see.
-        assertThat(served.api("GET", "/api/billing/invoices", keys.get("customer"), null).body()).isEqualTo("{\"invoices\":[{\"invoice_id\":"
-                + "\"INV-2026-10-alice\",\"period\":\"2026-10\",\"status\":\"draft\",\"total\":54.97,\"currency\":\"USD\","
-                + "\"pdf\":\"/api/billing/invoices/INV-2026-10-alice.pdf\"}]}");
-        HttpResponse<String> pdf = served.api("GET", "/api/billing/invoices/INV-2026-10-alice.pdf", keys.get("customer"), null);
+        assertThat(served.api("GET", "/api/billing/invoices", keys.get("customer-paula"), null).body()).isEqualTo("{\"invoices\":[{\"invoice_id\":"
+                + "\"INV-2026-10-paula\",\"period\":\"2026-10\",\"status\":\"draft\",\"total\":54.97,\"currency\":\"USD\","
+                + "\"pdf\":\"/api/billing/invoices/INV-2026-10-paula.pdf\"}]}");
+        HttpResponse<String> pdf = served.api("GET", "/api/billing/invoices/INV-2026-10-paula.pdf", keys.get("customer-paula"), null);
         assertThat(pdf.statusCode()).isEqualTo(200);
         assertThat(pdf.headers().firstValue("Content-Type")).contains("application/pdf");
         assertThat(pdf.body()).startsWith("%PDF-");
-        assertThat(served.api("GET", "/api/billing/invoices/INV-2026-10-dave.pdf", keys.get("customer"), null).statusCode()).isEqualTo(404);
+        assertThat(served.api("GET", "/api/billing/invoices/INV-2026-10-dave.pdf", keys.get("customer-paula"), null).statusCode()).isEqualTo(404);
         assertThat(served.api("GET", "/api/billing/invoices/INV-2026-10-dave.pdf", keys.get("finance"), null).statusCode()).isEqualTo(200);
-        assertThat(served.api("GET", "/api/billing/invoices?user_id=alice", keys.get("service"), null).statusCode()).isEqualTo(403);
+        assertThat(served.api("GET", "/api/billing/invoices?user_id=paula", keys.get("service"), null).statusCode()).isEqualTo(403);
 
         // An admin key's plan changes are audited (SPEC 11), refusals too; the service's and the customer's above are not.
-        assertThat(served.api("PUT", "/api/billing/downgrade", keys.get("admin"), "{\"user_id\":\"dave\",\"tier\":\"starter\"}").statusCode()).isEqualTo(200);
-        HttpResponse<String> refused = served.api("PUT", "/api/billing/upgrade", keys.get("admin"), "{\"user_id\":\"dave\",\"tier\":\"starter\"}");
+        assertThat(served.api("PUT", "/api/billing/downgrade", keys.get("admin"), "{\"user_id\":\"polly\",\"tier\":\"free\"}").statusCode()).isEqualTo(200);
+        HttpResponse<String> refused = served.api("PUT", "/api/billing/upgrade", keys.get("admin"), "{\"user_id\":\"polly\",\"tier\":\"free\"}");
         assertThat(refused.statusCode()).isEqualTo(409);
         String reason = refused.body().replaceAll("^.*\"details\":\\[\"(.*)\"\\]}$", "$1");
-        // The log names dave by reference only (audit_user_refs): rows that cannot change must outlive an erase.
-        String dave = "user-ref:" + db.jdbc().queryForObject("SELECT ref FROM audit_user_refs WHERE user_id = 'dave'", String.class);
+        // The log names polly by reference only (audit_user_refs): rows that cannot change must outlive an erase.
+        long adminKeyId = db.jdbc().queryForObject("SELECT key_id FROM api_keys WHERE role = 'admin'", Long.class);
+        String polly = "user-ref:" + db.jdbc().queryForObject("SELECT ref FROM audit_user_refs WHERE user_id = 'polly'", String.class);
         assertThat(db.jdbc().queryForList("SELECT actor_kind, actor, action, subject, outcome, reason, details FROM audit_log WHERE action LIKE 'plan.%' ORDER BY seq")
                 .stream().map(r -> r.values().stream().map(v -> v == null ? null : v.toString()).toList()).toList())
                 .containsExactly(
-                        java.util.Arrays.asList("api", "key 1", "plan.downgrade", dave, "ok", null, "{\"tier\":\"starter\"}"),
-                        java.util.Arrays.asList("api", "key 1", "plan.upgrade", dave, "refused", reason.replace("dave", dave), "{\"tier\":\"starter\"}"));
+                        java.util.Arrays.asList("api", "key " + adminKeyId, "plan.downgrade", polly, "ok", null, "{\"tier\":\"free\"}"),
+                        java.util.Arrays.asList("api", "key " + adminKeyId, "plan.upgrade", polly, "refused", reason.replace("polly", polly), "{\"tier\":\"free\"}"));
     }
 
     /** SPEC 8's feature gate: tier, feature_metrics and the month's usage against a hard limit. */
@@ -323,32 +374,29 @@ class ApiTest {
     /** Found by the README walk-through: a clock with nanoseconds gave events without a timestamp a refused one. */
     @Test
     void anEventWithoutTimestampTakesNowToTheMicrosecond() throws Exception {
-        try (Served nanos = Served.start(db, Map.of("BILLING_NOW", "2026-10-20T12:00:00.123456789Z"))) {
-            HttpResponse<String> tracked = nanos.api("POST", "/api/usage/track", keys.get("service"),
-                    "{\"event_id\":\"now-1\",\"user_id\":\"alice\",\"metric\":\"ai_responses\",\"quantity\":2}");
-            assertThat(tracked.body()).isEqualTo("{\"accepted\":1,\"duplicates\":0}");
-        }
+        HttpResponse<String> tracked = special().api("POST", "/api/usage/track", keys.get("service"),
+                "{\"event_id\":\"now-1\",\"user_id\":\"nora\",\"metric\":\"ai_responses\",\"quantity\":2}");
+        assertThat(tracked.body()).isEqualTo("{\"accepted\":1,\"duplicates\":0}");
         assertThat(db.jdbc().queryForObject("SELECT ts_us FROM tracked_events WHERE event_id = 'now-1'", Long.class)).isEqualTo(1792497600123456L);
     }
 
     /** Per key, a bucket of one second's worth (here 5 for customer keys): beyond it 429 with Retry-After; other keys are not affected. */
     @Test
     void aKeyOverItsRateIsRefusedWith429AndRetryAfter() throws Exception {
-        try (Served limited = Served.start(db, Map.of("BILLING_NOW", NOW, "BILLING_API_RATELIMIT_CUSTOMER", "5"))) {
-            List<Integer> statuses = new ArrayList<>();
-            HttpResponse<String> refused = null;
-            for (int i = 0; i < 20; i++) {
-                HttpResponse<String> answer = limited.api("GET", "/api/usage/limits", keys.get("customer"), null);
-                statuses.add(answer.statusCode());
-                if (answer.statusCode() == 429 && refused == null) {
-                    refused = answer;
-                }
+        Served limited = special();
+        List<Integer> statuses = new ArrayList<>();
+        HttpResponse<String> refused = null;
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> answer = limited.api("GET", "/api/usage/limits", keys.get("customer"), null);
+            statuses.add(answer.statusCode());
+            if (answer.statusCode() == 429 && refused == null) {
+                refused = answer;
             }
-            assertThat(statuses.subList(0, 5)).containsOnly(200);
-            assertThat(statuses).contains(429);
-            assertThat(refused.headers().firstValue("Retry-After")).contains("1");
-            assertThat(refused.body()).isEqualTo("{\"error\":\"rate_limited\",\"details\":[\"more than 5 requests per second for this key\"]}");
-            assertThat(limited.api("GET", "/api/usage/limits?user_id=alice", keys.get("service"), null).statusCode()).isEqualTo(200);
         }
+        assertThat(statuses.subList(0, 5)).containsOnly(200);
+        assertThat(statuses).contains(429);
+        assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+        assertThat(refused.body()).isEqualTo("{\"error\":\"rate_limited\",\"details\":[\"more than 5 requests per second for this key\"]}");
+        assertThat(limited.api("GET", "/api/usage/limits?user_id=alice", keys.get("service"), null).statusCode()).isEqualTo(200);
     }
 }

@@ -23,17 +23,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code kill -9} of an ingest, then {@code restart}: the counts, the stored events, the rejects
- * file and {@code usage_metrics} equal those of an uninterrupted run of the same file.
+ * file and {@code usage_metrics} equal those of an uninterrupted run of the same file (made once per database for the class).
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(TestDatabase.Kind.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IngestKillRestartTest {
 
     static final String NOW = "2026-11-05T00:00:00Z";
@@ -60,6 +63,24 @@ class IngestKillRestartTest {
         assertThat(exit).isZero();
     }
 
+    /** What the uninterrupted ingest of the log gave on this database: its --json, its rejects file, usage_metrics and the event store's totals. */
+    Map<String, Object> expected;
+    Object expectedRejects;
+    Object expectedUsage;
+    Object expectedTotals;
+
+    @BeforeParameterizedClassInvocation
+    void ingestUninterrupted() throws Exception {
+        try (TestDatabase reference = TestDatabase.create(kind(), shared.resolve("reference-" + kind()))) {
+            Cli cli = reference.cli().with("BILLING_NOW", NOW);
+            cli.ok("import-catalog", "sample-data/catalog.yaml");
+            expected = cli.ok("ingest", log.toString(), "--json").json();
+            expectedRejects = Files.readString(reference.home().resolve("rejects/usage-big.csv.rejects.csv"));
+            expectedUsage = Stores.usageMetrics(reference);
+            expectedTotals = Stores.storedTotals(reference);
+        }
+    }
+
     @Test
     void killedWhileStagingThenRestarted(@TempDir Path tmp) throws Exception {
         long readAfterRestart = killAndRestart(tmp, line -> {
@@ -79,18 +100,6 @@ class IngestKillRestartTest {
 
     /** @return the lines that the restarted execution read (staging it had to redo) */
     private long killAndRestart(Path tmp, Predicate<String> killWhen) throws Exception {
-        Map<String, Object> expected;
-        Object expectedRejects;
-        Object expectedUsage;
-        Object expectedTotals;
-        try (TestDatabase reference = TestDatabase.create(kind(), tmp.resolve("reference"))) {
-            Cli cli = reference.cli().with("BILLING_NOW", NOW);
-            cli.ok("import-catalog", "sample-data/catalog.yaml");
-            expected = cli.ok("ingest", log.toString(), "--json").json();
-            expectedRejects = Files.readString(reference.home().resolve("rejects/usage-big.csv.rejects.csv"));
-            expectedUsage = Stores.usageMetrics(reference);
-            expectedTotals = Stores.storedTotals(reference);
-        }
         assertThat(expected).containsEntry("accepted", 600_000).containsEntry("duplicates", 3000);
 
         try (TestDatabase db = TestDatabase.create(kind(), tmp.resolve("killed"))) {

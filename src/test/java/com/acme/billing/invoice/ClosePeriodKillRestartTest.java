@@ -20,14 +20,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@code kill -9} during close-period, then {@code restart}: the same invoices and lines as an uninterrupted run. */
+/**
+ * {@code kill -9} during close-period, then {@code restart}: the same invoices and lines as an uninterrupted run. The October
+ * every test closes (catalog, 6,000 subscriptions, 200,000 events ingested) is built once per database and copied for each
+ * database a test needs.
+ */
 @ParameterizedClass(name = "{0}")
 @EnumSource(TestDatabase.Kind.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClosePeriodKillRestartTest {
 
     static final String NOW = "2026-11-05T00:00:00Z";
@@ -53,26 +61,43 @@ class ClosePeriodKillRestartTest {
                 "--out", shared.resolve("usage.csv").toString()}, quiet, System.err)).isZero();
     }
 
-    Cli prepare(TestDatabase db) {
-        Cli cli = db.cli().with("BILLING_NOW", NOW);
+    /** This database's prepared October, before any close; copied, never used itself. */
+    TestDatabase prepared;
+
+    @BeforeParameterizedClassInvocation
+    void prepare() throws Exception {
+        prepared = TestDatabase.create(kind(), shared.resolve("prepared-" + kind()));
+        Cli cli = prepared.cli().with("BILLING_NOW", NOW);
         cli.ok("import-catalog", "sample-data/catalog.yaml");
         cli.ok("import-subscriptions", shared.resolve("subs.csv").toString());
         cli.ok("ingest", shared.resolve("usage.csv").toString());
-        return cli;
+    }
+
+    @AfterParameterizedClassInvocation
+    void dropPrepared() {
+        if (prepared != null) {
+            prepared.close();
+            prepared = null;
+        }
+    }
+
+    /** The command line on a copy of the prepared October. */
+    Cli cli(TestDatabase db) {
+        return db.cli().with("BILLING_NOW", NOW);
     }
 
     @Test
     void killedWhileRatingThenRestarted(@TempDir Path tmp) throws Exception {
         List<String> expected;
         Map<String, Object> expectedJson;
-        try (TestDatabase reference = TestDatabase.create(kind(), tmp.resolve("reference"))) {
-            expectedJson = prepare(reference).ok("close-period", "--period", "2026-10", "--json").json();
+        try (TestDatabase reference = prepared.copy(tmp.resolve("reference"))) {
+            expectedJson = cli(reference).ok("close-period", "--period", "2026-10", "--json").json();
             expected = lines(reference);
         }
         assertThat(expected).hasSizeGreaterThan(4000);
 
-        try (TestDatabase db = TestDatabase.create(kind(), tmp.resolve("killed"))) {
-            Cli cli = prepare(db);
+        try (TestDatabase db = prepared.copy(tmp.resolve("killed"))) {
+            Cli cli = cli(db);
             Process process = BillingProcess.start(db, NOW, List.of("-Dbilling.progress-interval-ms=20", "-Dbilling.rating.chunk-size=50"),
                     "close-period", "--period", "2026-10");
             CompletableFuture<Boolean> killed = CompletableFuture.supplyAsync(() -> {
@@ -110,8 +135,8 @@ class ClosePeriodKillRestartTest {
 
     @Test
     void aSecondCloseOfTheSamePeriodWhileOneRunsIsRefused(@TempDir Path tmp) throws Exception {
-        try (TestDatabase db = TestDatabase.create(kind(), tmp.resolve("home"))) {
-            Cli cli = prepare(db);
+        try (TestDatabase db = prepared.copy(tmp.resolve("home"))) {
+            Cli cli = cli(db);
             Process first = BillingProcess.start(db, NOW, List.of("-Dbilling.progress-interval-ms=20", "-Dbilling.rating.chunk-size=10"),
                     "close-period", "--period", "2026-10");
             try (BufferedReader err = new BufferedReader(new InputStreamReader(first.getErrorStream(), StandardCharsets.UTF_8))) {

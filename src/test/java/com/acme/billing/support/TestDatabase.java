@@ -1,5 +1,7 @@
 package com.acme.billing.support;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -37,9 +39,51 @@ public final class TestDatabase implements AutoCloseable {
         if (kind == Kind.H2) {
             return new TestDatabase(kind, home, null);
         }
-        String name = "billing_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        String name = newName();
         admin("CREATE DATABASE " + name);
         return new TestDatabase(kind, home, name);
+    }
+
+    /**
+     * A new database with this one's content, its home copied to {@code newHome}: on PostgreSQL a {@code CREATE DATABASE ...
+     * TEMPLATE} of this one (whose event store is in it), on H2 the copied home itself (the H2 file and the DuckDB event store
+     * are in it). For a fixture that is slow to build and used by several tests; nothing may be connected to this database
+     * (no serve, no job running) while it is copied.
+     */
+    public TestDatabase copy(Path newHome) throws IOException {
+        copyTree(home, newHome);
+        if (kind == Kind.H2) {
+            return new TestDatabase(kind, newHome, null);
+        }
+        String name = newName();
+        admin("CREATE DATABASE " + name + " TEMPLATE " + pgName);
+        return new TestDatabase(kind, newHome, name);
+    }
+
+    private static String newName() {
+        return "billing_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
+    /** Every file under {@code from}, except H2's lock and trace files (of connections that are no more). */
+    private static void copyTree(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        if (!Files.exists(from)) {
+            return;
+        }
+        try (var paths = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) paths::iterator) {
+                String name = source.getFileName().toString();
+                if (name.endsWith(".lock.db") || name.endsWith(".trace.db")) {
+                    continue;
+                }
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
     }
 
     public Kind kind() {
