@@ -22,7 +22,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * The job and business figures of SPEC 10 for {@code /actuator/prometheus}. Jobs run in processes of
  * their own, so {@code serve} reads them from the job repository and the billing tables, at each
  * scrape (at most once a second): {@code billing_job_runs_total{job,status}} (finished executions),
- * {@code billing_job_last_duration_seconds{job}}, {@code billing_events_ingested_total} (accepted from
+ * {@code billing_job_last_duration_seconds{job}}, the same per step ({@code billing_step_runs_total{job,step,status}},
+ * {@code billing_step_last_duration_seconds{job,step}}; partitions' own steps, named {@code step:partitionN}, are left
+ * out: their number grows with the files of a run), {@code billing_events_ingested_total} (accepted from
  * usage files, tracked events included once moved), {@code billing_events_tracked_total},
  * {@code billing_alerts_total{type}}, {@code billing_webhook_events_total{type,outcome}} (outcome
  * {@code applied} or {@code refused}) and {@code billing_alert_deliveries{status}}.
@@ -69,6 +71,20 @@ public class BillingMetrics extends OncePerRequestFilter {
                     Timestamp end = rs.getTimestamp(3);
                     gauge("billing.job.last.duration", "seconds", "wall time of the job's last finished execution",
                             (end.getTime() - start.getTime()) / 1000.0, "job", rs.getString(1));
+                });
+        jdbc.query("SELECT i.JOB_NAME, s.STEP_NAME, s.STATUS, COUNT(*) FROM BATCH_STEP_EXECUTION s "
+                + "JOIN BATCH_JOB_EXECUTION e ON e.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID "
+                + "WHERE s.END_TIME IS NOT NULL AND s.STEP_NAME NOT LIKE '%:%' GROUP BY i.JOB_NAME, s.STEP_NAME, s.STATUS", rs -> {
+                    counter("billing.step.runs", "finished step executions", rs.getLong(4), "job", rs.getString(1), "step", rs.getString(2),
+                            "status", rs.getString(3));
+                });
+        jdbc.query("SELECT i.JOB_NAME, s.STEP_NAME, s.START_TIME, s.END_TIME FROM BATCH_STEP_EXECUTION s "
+                + "JOIN BATCH_JOB_EXECUTION e ON e.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID "
+                + "WHERE s.STEP_EXECUTION_ID IN (SELECT MAX(s2.STEP_EXECUTION_ID) FROM BATCH_STEP_EXECUTION s2 "
+                + "JOIN BATCH_JOB_EXECUTION e2 ON e2.JOB_EXECUTION_ID = s2.JOB_EXECUTION_ID JOIN BATCH_JOB_INSTANCE i2 ON i2.JOB_INSTANCE_ID = e2.JOB_INSTANCE_ID "
+                + "WHERE s2.END_TIME IS NOT NULL AND s2.START_TIME IS NOT NULL AND s2.STEP_NAME NOT LIKE '%:%' GROUP BY i2.JOB_NAME, s2.STEP_NAME)", rs -> {
+                    gauge("billing.step.last.duration", "seconds", "wall time of the step's last finished execution",
+                            (rs.getTimestamp(4).getTime() - rs.getTimestamp(3).getTime()) / 1000.0, "job", rs.getString(1), "step", rs.getString(2));
                 });
         counter("billing.events.ingested", "usage events accepted into the event store", single("SELECT COALESCE(SUM(accepted), 0) FROM ingested_files"));
         counter("billing.events.tracked", "usage events accepted by POST /api/usage/track", single("SELECT COUNT(*) FROM tracked_events"));

@@ -258,8 +258,11 @@ class AlertsTest {
                     "billing_events_ingested_total 4.0",
                     "billing_events_tracked_total 1.0",
                     "billing_job_runs_total{job=\"ingestUsage\",status=\"COMPLETED\"} 2.0",
-                    "billing_alert_deliveries{status=\"failed\"} 1.0");
+                    "billing_alert_deliveries{status=\"failed\"} 1.0",
+                    "billing_step_runs_total{job=\"ingestUsage\",status=\"COMPLETED\",step=\"raiseLimitAlerts\"} 2.0");
             assertThat(scrape).contains("billing_job_last_duration_seconds{job=\"ingestUsage\"} ")
+                    .contains("billing_step_last_duration_seconds{job=\"ingestUsage\",step=\"storeNewEvents\"} ")
+                    .doesNotContain(":partition")
                     .containsPattern("http_server_requests_seconds_count\\{[^}]*uri=\"/api/ops/alerts\"[^}]*} [1-9]");
         }
     }
