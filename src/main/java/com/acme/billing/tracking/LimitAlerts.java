@@ -18,6 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.context.event.EventListener;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 
@@ -42,9 +46,12 @@ public class LimitAlerts {
     private final SubscriptionRepository subscriptions;
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final TransactionTemplate ownTransaction;
 
     public LimitAlerts(AlertRepository alerts, CurrentUsage currentUsage, CatalogRepository catalogs, SubscriptionRepository subscriptions,
-            JdbcTemplate jdbc, Clock clock) {
+            JdbcTemplate jdbc, Clock clock, PlatformTransactionManager transactions) {
+        this.ownTransaction = new TransactionTemplate(transactions);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.alerts = alerts;
         this.currentUsage = currentUsage;
         this.catalogs = catalogs;
@@ -100,7 +107,25 @@ public class LimitAlerts {
                 usage.forEach((metric, u) -> add(raise, known, user, metric, period, u, included.getOrDefault(metric, 0L), now, source));
             }
         });
-        return alerts.raiseAll(raise);
+        return raise(raise);
+    }
+
+    /**
+     * Raises in a transaction of its own, so that a race with another process raising the same alert at the
+     * same moment (serve's track beside an ingest) costs a retry, never the caller's work: the retry finds
+     * the other's alert and skips it.
+     */
+    private int raise(List<AlertRepository.NewAlert> raise) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Integer raised = ownTransaction.execute(status -> alerts.raiseAll(raise));
+                return raised == null ? 0 : raised;
+            } catch (DataIntegrityViolationException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** One user's month, as {@code usage/current} shows it (after an online track). */
@@ -109,7 +134,7 @@ public class LimitAlerts {
         List<AlertRepository.NewAlert> raise = new ArrayList<>();
         currentUsage.of(user, period).ifPresent(month -> month.metrics().forEach(m ->
                 add(raise, Set.of(), user.value(), m.metric(), period, m.used(), m.included(), now, source)));
-        return alerts.raiseAll(raise);
+        return raise(raise);
     }
 
     private static void add(List<AlertRepository.NewAlert> raise, Set<String> known, String user, String metric, BillingPeriod period,
