@@ -108,6 +108,9 @@ public final class BillingCli {
         } catch (InputRefusedException | BadInvocationException e) {
             return console.fail(2, e.getMessage(), (Long) null);
         }
+        if (!command.web()) {
+            settings.put("spring.autoconfigure.exclude", String.join(",", monitoringAutoConfigurations()));
+        }
         SpringApplication application = new SpringApplication(BillingApplication.class);
         application.setWebApplicationType(command.web() ? WebApplicationType.SERVLET : WebApplicationType.NONE);
         application.setAddCommandLineProperties(false);
@@ -157,5 +160,21 @@ public final class BillingCli {
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(BillingCli.class).warn("alerts not delivered now: {}", e.toString());
         }
+    }
+
+    /**
+     * Actuator and Micrometer serve only {@code serve}'s /actuator (SPEC 10); in every other command's process their
+     * auto-configurations only cost start-up time (measured: ClosePeriodTest, whose commands start in-process, 116 s
+     * with them, see docs/benchmarks.md), so they are left out there.
+     */
+    private static java.util.List<String> monitoringAutoConfigurations() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        org.springframework.boot.context.annotation.ImportCandidates.load(org.springframework.boot.autoconfigure.AutoConfiguration.class,
+                BillingCli.class.getClassLoader()).forEach(name -> {
+                    if (name.startsWith("org.springframework.boot.actuate.") || name.startsWith("org.springframework.boot.micrometer.")) {
+                        names.add(name);
+                    }
+                });
+        return names;
     }
 }
