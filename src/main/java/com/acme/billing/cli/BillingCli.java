@@ -3,6 +3,7 @@ package com.acme.billing.cli;
 import com.acme.billing.BillingApplication;
 import com.acme.billing.platform.InputRefusedException;
 import com.acme.billing.platform.JobFailedException;
+import com.acme.billing.scaleout.Partitioning;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -31,7 +32,7 @@ import picocli.CommandLine.ParseResult;
                 RestartCommand.class, StopCommand.class, AbandonCommand.class, ServeCommand.class, AlertsCommand.class,
                 ApiKeyCommand.class, AnalyticsCommand.class, ImportCostsCommand.class, ImportExperimentsCommand.class,
                 ExperimentResultsCommand.class, ConsoleUserCommand.class, GdprCommand.class, AuditCommand.class,
-                ImportCustomersCommand.class, KeysCommand.class},
+                ImportCustomersCommand.class, KeysCommand.class, WorkerCommand.class},
         footer = {"", "Every command takes --json (its result as one JSON object on the last line),",
                 "--home DIR, --db-url URL, --db-user USER, --db-password PASSWORD, --now INSTANT.",
                 "Flags win over BILLING_* / STRIPE_* variables, which win over application.yml.",
@@ -104,12 +105,22 @@ public final class BillingCli {
         try {
             command.validate(env);
             settings = Settings.resolve(command, env);
+            partitioning(command, settings);
             command.prepareHome(Path.of((String) settings.get("billing.home")));
         } catch (InputRefusedException | BadInvocationException e) {
             return console.fail(2, e.getMessage(), (Long) null);
         }
+        java.util.List<String> excluded = new java.util.ArrayList<>();
         if (!command.web()) {
-            settings.put("spring.autoconfigure.exclude", String.join(",", monitoringAutoConfigurations()));
+            excluded.addAll(monitoringAutoConfigurations());
+        }
+        if (!"true".equals(settings.get(Partitioning.ACTIVE))) {
+            // serve keeps RabbitMQ (for its health indicator) when the installation partitions remotely
+            boolean keepRabbit = command.web() && Partitioning.REMOTE.equals(settings.get(Partitioning.MODE));
+            excluded.addAll(messagingAutoConfigurations(keepRabbit));
+        }
+        if (!excluded.isEmpty()) {
+            settings.put("spring.autoconfigure.exclude", String.join(",", excluded));
         }
         SpringApplication application = new SpringApplication(BillingApplication.class);
         application.setWebApplicationType(command.web() ? WebApplicationType.SERVLET : WebApplicationType.NONE);
@@ -160,6 +171,49 @@ public final class BillingCli {
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(BillingCli.class).warn("alerts not delivered now: {}", e.toString());
         }
+    }
+
+    /**
+     * {@code billing.partitioning} (SPEC 13): {@code local} (the default) or {@code remote}, from BILLING_PARTITIONING or a
+     * {@code -Dbilling.partitioning} of the JVM. Remote partitioning keeps its state in the job repository that manager and
+     * workers share, so it needs PostgreSQL: refused on H2 before anything opens. Marks the process as one that uses
+     * RabbitMQ when the command runs a partitioned step with {@code remote}, or is the worker.
+     */
+    static void partitioning(BillingCommand command, Map<String, Object> settings) {
+        Object mode = settings.getOrDefault(Partitioning.MODE, System.getProperty(Partitioning.MODE, Partitioning.LOCAL));
+        if (!Partitioning.LOCAL.equals(mode) && !Partitioning.REMOTE.equals(mode)) {
+            throw new BadInvocationException("billing.partitioning is " + mode + "; it is local (the default) or remote");
+        }
+        settings.put(Partitioning.MODE, mode);
+        boolean active = command.partitionWorker() || (command.partitioned() && Partitioning.REMOTE.equals(mode));
+        if (!active) {
+            return;
+        }
+        String url = String.valueOf(settings.get("billing.db.url"));
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new BadInvocationException("remote partitioning needs PostgreSQL: manager and workers share its job repository "
+                    + "(BILLING_DB_URL=jdbc:postgresql://...); the database here is " + Settings.redacted(url));
+        }
+        settings.put(Partitioning.ACTIVE, "true");
+        if (command.partitionWorker()) {
+            settings.put(Partitioning.WORKER, "true");
+        }
+    }
+
+    /**
+     * RabbitMQ (Spring AMQP) and Spring Integration carry remote partitioning's requests only; every other process leaves
+     * their auto-configurations out, for the same reason as {@link #monitoringAutoConfigurations()}.
+     */
+    private static java.util.List<String> messagingAutoConfigurations(boolean keepRabbit) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        org.springframework.boot.context.annotation.ImportCandidates.load(org.springframework.boot.autoconfigure.AutoConfiguration.class,
+                BillingCli.class.getClassLoader()).forEach(name -> {
+                    if (name.startsWith("org.springframework.boot.integration.")
+                            || (!keepRabbit && name.startsWith("org.springframework.boot.amqp."))) {
+                        names.add(name);
+                    }
+                });
+        return names;
     }
 
     /**

@@ -18,6 +18,19 @@ public abstract class BillingCommand {
         return false;
     }
 
+    /**
+     * Whether this command runs a step that {@code billing.partitioning=remote} splits among workers (SPEC 13): only these
+     * (and {@code worker}) start with RabbitMQ and Spring Integration configured.
+     */
+    boolean partitioned() {
+        return false;
+    }
+
+    /** Only {@code worker} takes partition requests. */
+    boolean partitionWorker() {
+        return false;
+    }
+
     String defaultHome() {
         return "./var";
     }

@@ -9,6 +9,13 @@ import picocli.CommandLine.Option;
         description = "Rate the period: draft invoices, recomputed until finalize; adjustment invoices after it (SPEC 5).")
 final class ClosePeriodCommand extends BillingCommand {
 
+    /** {@code billing.partitioning=remote} hands this command's heavy step to workers (SPEC 13). */
+    @Override
+    boolean partitioned() {
+        return true;
+    }
+
+
     @Option(names = "--period", required = true, paramLabel = "YYYY-MM", description = "the month")
     BillingPeriod period;
 

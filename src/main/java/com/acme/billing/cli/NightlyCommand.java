@@ -10,6 +10,13 @@ import picocli.CommandLine.Command;
         description = "The cron job: ingest the inbox, re-rate open months, finalize due months, push to Stripe, render reports.")
 final class NightlyCommand extends BillingCommand {
 
+    /** {@code billing.partitioning=remote} hands this command's heavy step to workers (SPEC 13). */
+    @Override
+    boolean partitioned() {
+        return true;
+    }
+
+
     record Result(long executionId, String status, List<String> steps) {
     }
 

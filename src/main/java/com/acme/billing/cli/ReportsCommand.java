@@ -12,6 +12,13 @@ import picocli.CommandLine.Option;
         description = "Render the period's CSV files, a PDF statement per invoice and finance-report.pdf (SPEC 7).")
 final class ReportsCommand extends BillingCommand {
 
+    /** {@code billing.partitioning=remote} hands this command's heavy step to workers (SPEC 13). */
+    @Override
+    boolean partitioned() {
+        return true;
+    }
+
+
     @Option(names = "--period", required = true, paramLabel = "YYYY-MM", description = "the month")
     BillingPeriod period;
 

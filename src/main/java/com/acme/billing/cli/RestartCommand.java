@@ -13,6 +13,13 @@ import picocli.CommandLine.Parameters;
         description = "Resume a failed or stopped run (or one left STARTED by a dead process) from its last commit.")
 final class RestartCommand extends BillingCommand {
 
+    /** {@code billing.partitioning=remote} hands this command's heavy step to workers (SPEC 13). */
+    @Override
+    boolean partitioned() {
+        return true;
+    }
+
+
     @Parameters(paramLabel = "ID", description = "the execution id (jobs/billing executions)")
     long id;
 

@@ -37,6 +37,17 @@ final class Settings {
             Map.entry("SPRING_MAIL_PORT", "spring.mail.port"),
             Map.entry("SPRING_MAIL_USERNAME", "spring.mail.username"),
             Map.entry("SPRING_MAIL_PASSWORD", "spring.mail.password"),
+            // remote partitioning (SPEC 13) and the RabbitMQ it speaks through
+            Map.entry("BILLING_PARTITIONING", "billing.partitioning"),
+            Map.entry("BILLING_PARTITIONING_PARTITIONS", "billing.partitioning.partitions"),
+            Map.entry("BILLING_PARTITIONING_QUEUE", "billing.partitioning.queue"),
+            Map.entry("BILLING_PARTITIONING_PARTITION_TIMEOUT", "billing.partitioning.partition-timeout"),
+            Map.entry("BILLING_PARTITIONING_POLL_INTERVAL", "billing.partitioning.poll-interval"),
+            Map.entry("SPRING_RABBITMQ_HOST", "spring.rabbitmq.host"),
+            Map.entry("SPRING_RABBITMQ_PORT", "spring.rabbitmq.port"),
+            Map.entry("SPRING_RABBITMQ_USERNAME", "spring.rabbitmq.username"),
+            Map.entry("SPRING_RABBITMQ_PASSWORD", "spring.rabbitmq.password"),
+            Map.entry("SPRING_RABBITMQ_VIRTUAL_HOST", "spring.rabbitmq.virtual-host"),
             // who asked for a restart from the console: the audit row of the restarted run names them
             Map.entry("BILLING_AUDIT_REQUESTED_BY", "billing.audit.requested-by"));
 

@@ -2,6 +2,7 @@ package com.acme.billing.gdpr;
 
 import com.acme.billing.user.UserId;
 import java.util.ArrayList;
+import com.acme.billing.scaleout.Partitioning;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.batch.core.repository.JobRepository;
@@ -35,17 +36,44 @@ class JobBookmarks implements PersonalDataHolder {
         return "job_bookmarks";
     }
 
+    /**
+     * Remote partitioning (SPEC 13) runs {@code rateUsers} as partitions ({@code rateUsersPartition:...}) that keep the same
+     * bookmark, and every partition (of statements too) keeps the first and last user of its range. A finished partition
+     * never runs again, so its range is erased like a bookmark; an unfinished one keeps the bounds its reader resumes within
+     * (a restart needs them to read its users and no others), until it completes.
+     */
+    private static final List<String> RANGE_KEYS = List.of(Partitioning.FIRST_USER, Partitioning.LAST_USER, Partitioning.AFTER_USER,
+            Partitioning.UP_TO_USER);
+
     private List<StepExecution> holding(UserId user) {
         List<long[]> ids = jdbc.sql("SELECT JOB_EXECUTION_ID, STEP_EXECUTION_ID FROM BATCH_STEP_EXECUTION WHERE STEP_NAME = 'rateUsers' "
+                + "OR STEP_NAME LIKE 'rateUsersPartition:%' OR STEP_NAME LIKE 'renderStatementsPartition:%' "
                 + "ORDER BY STEP_EXECUTION_ID").query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)}).list();
         List<StepExecution> found = new ArrayList<>();
         for (long[] id : ids) {
             StepExecution step = jobs.getStepExecution(id[0], id[1]);
-            if (step != null && step.getExecutionContext().containsKey(KEY) && user.value().equals(step.getExecutionContext().getString(KEY))) {
+            if (step != null && !erasable(step, user).isEmpty()) {
                 found.add(step);
             }
         }
         return found;
+    }
+
+    /** The keys of this step's context that hold the user and may be emptied. */
+    private static List<String> erasable(StepExecution step, UserId user) {
+        var context = step.getExecutionContext();
+        List<String> keys = new ArrayList<>();
+        if (context.containsKey(KEY) && user.value().equals(context.getString(KEY))) {
+            keys.add(KEY);
+        }
+        if (step.getStatus() == org.springframework.batch.core.BatchStatus.COMPLETED) {
+            for (String key : RANGE_KEYS) {
+                if (context.containsKey(key) && user.value().equals(context.get(key))) {
+                    keys.add(key);
+                }
+            }
+        }
+        return keys;
     }
 
     @Override
@@ -63,7 +91,9 @@ class JobBookmarks implements PersonalDataHolder {
     public Erased erase(UserId user, UserId pseudonym) {
         List<StepExecution> steps = holding(user);
         for (StepExecution step : steps) {
-            step.getExecutionContext().putString(KEY, "");
+            for (String key : erasable(step, user)) {
+                step.getExecutionContext().putString(key, "");
+            }
             jobs.updateExecutionContext(step);
         }
         return new Erased(0, steps.size());

@@ -5,6 +5,9 @@ import com.acme.billing.catalog.store.CatalogRepository;
 import com.acme.billing.ops.ExecutionOwnerListener;
 import com.acme.billing.period.BillingPeriod;
 import com.acme.billing.rating.Rating;
+import com.acme.billing.scaleout.Partitioning;
+import com.acme.billing.scaleout.RemotePartitioning;
+import com.acme.billing.scaleout.UserRangePartitioner;
 import java.time.Clock;
 import java.util.List;
 import javax.sql.DataSource;
@@ -22,9 +25,13 @@ import org.springframework.batch.infrastructure.item.ItemProcessor;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -86,11 +93,36 @@ public class ClosePeriodJobConfig {
         }, transactionManager).build();
     }
 
+    /**
+     * Local (the default): chunks of users in this process. With {@code billing.partitioning=remote} (SPEC 13) the manager
+     * step of the same name: the period's users split into ranges, each rated by a worker as {@link #rateUsersPartition}.
+     */
     @Bean
     Step rateUsers(JobRepository jobRepository, PlatformTransactionManager transactionManager, ItemStreamReader<UserPeriod> ratingInputReader,
             ItemProcessor<UserPeriod, RatedUser> userRater, ItemWriter<RatedUser> invoiceDraftWriter,
-            @Value("${billing.rating.chunk-size:1000}") int chunkSize) {
-        return new StepBuilder("rateUsers", jobRepository).<UserPeriod, RatedUser>chunk(chunkSize)
+            @Value("${billing.rating.chunk-size:1000}") int chunkSize, ObjectProvider<RemotePartitioning> remote,
+            @Qualifier("ratingUserRanges") ObjectProvider<UserRangePartitioner> ratingUserRanges) {
+        RemotePartitioning partitioning = remote.getIfAvailable();
+        if (partitioning != null) {
+            return partitioning.managerStep("rateUsers", "rateUsersPartition", ratingUserRanges.getObject());
+        }
+        return ratingChunks("rateUsers", jobRepository, transactionManager, ratingInputReader, userRater, invoiceDraftWriter, chunkSize);
+    }
+
+    /** A worker's part of {@code rateUsers}: the same chunks, over the users of its partition's range. */
+    @Bean
+    @ConditionalOnProperty(name = Partitioning.ACTIVE, havingValue = "true")
+    Step rateUsersPartition(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            ItemStreamReader<UserPeriod> ratingInputReader, ItemProcessor<UserPeriod, RatedUser> userRater,
+            ItemWriter<RatedUser> invoiceDraftWriter, @Value("${billing.rating.chunk-size:1000}") int chunkSize) {
+        return ratingChunks("rateUsersPartition", jobRepository, transactionManager, ratingInputReader, userRater, invoiceDraftWriter,
+                chunkSize);
+    }
+
+    private static Step ratingChunks(String name, JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            ItemStreamReader<UserPeriod> ratingInputReader, ItemProcessor<UserPeriod, RatedUser> userRater,
+            ItemWriter<RatedUser> invoiceDraftWriter, int chunkSize) {
+        return new StepBuilder(name, jobRepository).<UserPeriod, RatedUser>chunk(chunkSize)
                 .transactionManager(transactionManager)
                 .reader(ratingInputReader)
                 .processor(userRater)
@@ -98,10 +130,25 @@ public class ClosePeriodJobConfig {
                 .build();
     }
 
+    /**
+     * The users with rating inputs in the period, in ranges (remote partitioning). The manager's {@link RatingRun} is made
+     * first: it records the period as rated with the run's catalog, once, before any worker (whose own run then finds the
+     * period's row and only updates it, instead of several inserting it at once).
+     */
     @Bean
     @StepScope
-    RatingInputReader ratingInputReader(DataSource dataSource, @Value("#{jobParameters['period']}") String period) {
-        return new RatingInputReader(dataSource, period);
+    @ConditionalOnProperty(name = Partitioning.ACTIVE, havingValue = "true")
+    UserRangePartitioner ratingUserRanges(JdbcTemplate jdbc, RatingRun run) {
+        return new UserRangePartitioner(jdbc, "SELECT DISTINCT user_id FROM rating_segments WHERE period = ?", run.period().toString());
+    }
+
+    /** The whole period, or in a worker the users of the partition's range (bounds absent from a local step's context). */
+    @Bean
+    @StepScope
+    RatingInputReader ratingInputReader(DataSource dataSource, @Value("#{jobParameters['period']}") String period,
+            @Value("#{stepExecutionContext['" + Partitioning.AFTER_USER + "']}") String afterUser,
+            @Value("#{stepExecutionContext['" + Partitioning.UP_TO_USER + "']}") String upToUser) {
+        return new RatingInputReader(dataSource, period, afterUser, upToUser);
     }
 
     /**
@@ -151,9 +198,10 @@ public class ClosePeriodJobConfig {
     @Bean
     @StepScope
     InvoiceDraftWriter invoiceDraftWriter(RatingRun run, InvoicePlanner planner, InvoiceRepository invoices, Clock clock,
-            @Value("${billing.progress-interval-ms:2000}") long progressMillis) {
+            @Value("${billing.progress-interval-ms:2000}") long progressMillis,
+            @Value("#{stepExecutionContext['" + Partitioning.USERS + "']}") Long partitionUsers) {
         String period = run.period().toString();
-        long total = invoices.ratingUsers(period);
+        long total = partitionUsers != null ? partitionUsers : invoices.ratingUsers(period);
         var progress = new com.acme.billing.platform.Progress("rating " + period + " (users)", total, 0, System.err, progressMillis);
         return new InvoiceDraftWriter(planner, invoices, clock, period, run.finalized(), run.catalog(), progress);
     }

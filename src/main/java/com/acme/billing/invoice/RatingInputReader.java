@@ -27,6 +27,8 @@ public class RatingInputReader implements ItemStreamReader<UserPeriod> {
 
     private final DataSource dataSource;
     private final String period;
+    private final String afterUser;
+    private final String upToUser;
     private Connection connection;
     private PreparedStatement statement;
     private ResultSet rows;
@@ -34,22 +36,39 @@ public class RatingInputReader implements ItemStreamReader<UserPeriod> {
     private String lastUser;
 
     public RatingInputReader(DataSource dataSource, String period) {
+        this(dataSource, period, null, null);
+    }
+
+    /**
+     * Only the users after {@code afterUser} up to {@code upToUser} (inclusive), in the database's order: a partition of the
+     * period (remote partitioning); a null bound is open.
+     */
+    public RatingInputReader(DataSource dataSource, String period, String afterUser, String upToUser) {
         this.dataSource = dataSource;
         this.period = period;
+        this.afterUser = afterUser;
+        this.upToUser = upToUser;
     }
 
     @Override
     public void open(ExecutionContext context) {
         lastUser = context.containsKey(LAST_USER) ? context.getString(LAST_USER) : "";
+        if (lastUser.isEmpty() && afterUser != null) {
+            lastUser = afterUser; // a partition's first read (or one whose bookmark an erasure emptied) starts at its range
+        }
         try {
             connection = dataSource.getConnection();
             connection.setAutoCommit(false); // PostgreSQL streams a cursor only inside a transaction
             statement = connection.prepareStatement("SELECT s.user_id, s.seg_no, s.seg_start, s.seg_end, s.status, s.tier, u.metric, "
                     + "u.quantity FROM rating_segments s LEFT JOIN rating_usage u ON u.period = s.period AND u.user_id = s.user_id "
-                    + "AND u.seg_no = s.seg_no WHERE s.period = ? AND s.user_id > ? ORDER BY s.user_id, s.seg_no");
+                    + "AND u.seg_no = s.seg_no WHERE s.period = ? AND s.user_id > ? " + (upToUser != null ? "AND s.user_id <= ? " : "")
+                    + "ORDER BY s.user_id, s.seg_no");
             statement.setFetchSize(2_000);
             statement.setString(1, period);
             statement.setString(2, lastUser);
+            if (upToUser != null) {
+                statement.setString(3, upToUser);
+            }
             rows = statement.executeQuery();
             hasRow = rows.next();
         } catch (SQLException e) {

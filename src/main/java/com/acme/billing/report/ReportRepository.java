@@ -76,6 +76,25 @@ public class ReportRepository {
                 .params(period, after, limit).query(String.class).list();
     }
 
+    /** As {@link #invoiceIdsAfter(String, String, int)}, of the users after {@code afterUser} up to {@code upToUser} (null: open). */
+    public List<String> invoiceIdsAfter(String period, String after, int limit, String afterUser, String upToUser) {
+        if (upToUser == null) {
+            return jdbc.sql("SELECT invoice_id FROM invoices WHERE period = ? AND user_id > ? AND invoice_id > ? ORDER BY invoice_id LIMIT ?")
+                    .params(period, afterUser, after, limit).query(String.class).list();
+        }
+        return jdbc.sql("SELECT invoice_id FROM invoices WHERE period = ? AND user_id > ? AND user_id <= ? AND invoice_id > ? "
+                + "ORDER BY invoice_id LIMIT ?").params(period, afterUser, upToUser, after, limit).query(String.class).list();
+    }
+
+    /** Invoices of the period of the users after {@code afterUser} up to {@code upToUser} (null: open). */
+    public long invoiceCount(String period, String afterUser, String upToUser) {
+        if (upToUser == null) {
+            return jdbc.sql("SELECT COUNT(*) FROM invoices WHERE period = ? AND user_id > ?").params(period, afterUser).query(Long.class).single();
+        }
+        return jdbc.sql("SELECT COUNT(*) FROM invoices WHERE period = ? AND user_id > ? AND user_id <= ?").params(period, afterUser, upToUser)
+                .query(Long.class).single();
+    }
+
     /** The statements of these invoices, in the order given: four queries for the whole chunk. */
     public List<Statement> statements(String period, List<String> invoiceIds) {
         if (invoiceIds.isEmpty()) {

@@ -4,6 +4,9 @@ import com.acme.billing.ops.ExecutionOwnerListener;
 import com.acme.billing.platform.KeysetReader;
 import com.acme.billing.platform.Workers;
 import com.acme.billing.platform.Progress;
+import com.acme.billing.scaleout.Partitioning;
+import com.acme.billing.scaleout.RemotePartitioning;
+import com.acme.billing.scaleout.UserRangePartitioner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
@@ -15,9 +18,13 @@ import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
@@ -61,19 +68,57 @@ public class ReportsJobConfig {
         }, transactionManager).build();
     }
 
+    /**
+     * Local (the default): chunks of invoices in this process. With {@code billing.partitioning=remote} (SPEC 13) the manager
+     * step of the same name: the period's invoiced users split into ranges, each rendered by a worker as
+     * {@link #renderStatementsPartition}.
+     */
     @Bean
     Step renderStatements(JobRepository jobRepository, PlatformTransactionManager transactionManager, ItemStreamReader<String> invoiceIdReader,
-            StatementWriter statementWriter, @Value("${billing.reports.chunk-size:500}") int chunkSize) {
-        return new StepBuilder("renderStatements", jobRepository).<String, String>chunk(chunkSize)
+            StatementWriter statementWriter, @Value("${billing.reports.chunk-size:500}") int chunkSize, ObjectProvider<RemotePartitioning> remote,
+            @Qualifier("invoicedUserRanges") ObjectProvider<UserRangePartitioner> invoicedUserRanges) {
+        RemotePartitioning partitioning = remote.getIfAvailable();
+        if (partitioning != null) {
+            return partitioning.managerStep("renderStatements", "renderStatementsPartition", invoicedUserRanges.getObject());
+        }
+        return statementChunks("renderStatements", jobRepository, transactionManager, invoiceIdReader, statementWriter, chunkSize);
+    }
+
+    /** A worker's part of {@code renderStatements}: the same chunks, over the invoices of its partition's users. */
+    @Bean
+    @ConditionalOnProperty(name = Partitioning.ACTIVE, havingValue = "true")
+    Step renderStatementsPartition(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            ItemStreamReader<String> invoiceIdReader, StatementWriter statementWriter, @Value("${billing.reports.chunk-size:500}") int chunkSize) {
+        return statementChunks("renderStatementsPartition", jobRepository, transactionManager, invoiceIdReader, statementWriter, chunkSize);
+    }
+
+    private static Step statementChunks(String name, JobRepository jobRepository, PlatformTransactionManager transactionManager,
+            ItemStreamReader<String> invoiceIdReader, StatementWriter statementWriter, int chunkSize) {
+        return new StepBuilder(name, jobRepository).<String, String>chunk(chunkSize)
                 .transactionManager(transactionManager)
                 .reader(invoiceIdReader)
                 .writer(statementWriter)
                 .build();
     }
 
+    /** The users with invoices in the period, in ranges (remote partitioning). */
     @Bean
     @StepScope
-    KeysetReader<String> invoiceIdReader(ReportRepository reports, @Value("#{jobParameters['period']}") String period) {
+    @ConditionalOnProperty(name = Partitioning.ACTIVE, havingValue = "true")
+    UserRangePartitioner invoicedUserRanges(JdbcTemplate jdbc, @Value("#{jobParameters['period']}") String period) {
+        return new UserRangePartitioner(jdbc, "SELECT DISTINCT user_id FROM invoices WHERE period = ?", period);
+    }
+
+    /** The period's invoices, or in a worker those of the partition's users (bounds absent from a local step's context). */
+    @Bean
+    @StepScope
+    KeysetReader<String> invoiceIdReader(ReportRepository reports, @Value("#{jobParameters['period']}") String period,
+            @Value("#{stepExecutionContext['" + Partitioning.AFTER_USER + "']}") String afterUser,
+            @Value("#{stepExecutionContext['" + Partitioning.UP_TO_USER + "']}") String upToUser) {
+        if (afterUser != null) {
+            return new KeysetReader<>("reports.last_invoice_id", (after, limit) -> reports.invoiceIdsAfter(period, after, limit, afterUser, upToUser),
+                    id -> id, 1000);
+        }
         return new KeysetReader<>("reports.last_invoice_id", (after, limit) -> reports.invoiceIdsAfter(period, after, limit), id -> id, 1000);
     }
 
@@ -82,11 +127,14 @@ public class ReportsJobConfig {
     StatementWriter statementWriter(ReportRepository reports, ReportTemplates templates, ExecutorService reportWorkers, ExecutorService reportLoader,
             @Value("#{jobParameters['period']}") String period, @Value("#{jobParameters['dir']}") String dir,
             @Value("${billing.reports.seller}") String seller,
-            @Value("${billing.progress-interval-ms:2000}") long progressMillis) throws java.io.IOException {
+            @Value("${billing.progress-interval-ms:2000}") long progressMillis,
+            @Value("#{stepExecutionContext['" + Partitioning.AFTER_USER + "']}") String afterUser,
+            @Value("#{stepExecutionContext['" + Partitioning.UP_TO_USER + "']}") String upToUser) throws java.io.IOException {
         Path invoices = Path.of(dir).resolve("invoices");
         Files.createDirectories(invoices);
         var template = templates.get(ReportTemplates.STATEMENT);
-        Progress progress = new Progress("rendering statements " + period + " (PDFs)", reports.invoiceCount(period), 0, System.err, progressMillis);
+        long total = afterUser != null ? reports.invoiceCount(period, afterUser, upToUser) : reports.invoiceCount(period);
+        Progress progress = new Progress("rendering statements " + period + " (PDFs)", total, 0, System.err, progressMillis);
         return new StatementWriter(reports, template, reportWorkers, reportLoader, period, invoices, seller, progress);
     }
 

@@ -24,7 +24,7 @@ class LayeringTest {
             "com.acme.billing.report..", "com.acme.billing.nightly..", "com.acme.billing.ops..", "com.acme.billing.eventstore..",
             "com.acme.billing.catalog.store..", "com.acme.billing.subscription.store..", "com.acme.billing.access..", "com.acme.billing.tracking..",
             "com.acme.billing.analytics.job..", "com.acme.billing.experiment.store..", "com.acme.billing.gdpr..",
-            "com.acme.billing.audit.store..", "com.acme.billing.customer.."};
+            "com.acme.billing.audit.store..", "com.acme.billing.customer..", "com.acme.billing.scaleout.."};
 
     static JavaClasses production;
 

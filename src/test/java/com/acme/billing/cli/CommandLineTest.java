@@ -125,7 +125,7 @@ class CommandLineTest {
     void helpListsEveryCommandOnOneLineEach() {
         Cli.Result help = cli().ok("--help");
         Set<String> commands = BillingCli.commandLine().getSubcommands().keySet();
-        assertThat(commands).hasSize(27);
+        assertThat(commands).hasSize(28);
         for (String command : commands) {
             assertThat(help.out()).containsPattern("(?m)^  " + Pattern.quote(command) + " +\\S.*$");
             // Every line of the command list is either a command or its one-line header: nothing wraps.
