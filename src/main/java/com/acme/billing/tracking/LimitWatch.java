@@ -31,7 +31,8 @@ import org.springframework.stereotype.Component;
  * the next threshold, and events tracked here are counted against it: a month is checked again only
  * when its tracked quantity may have reached a threshold, or when its last check is older than
  * {@code billing.alerts.track-recheck} (default 60 s), which bounds how late usage recorded by another
- * process (an ingest, another serve) is seen. That other process checks its own usage as well.
+ * process (an ingest, another serve) or a plan change that lowered the included quantity is seen. That
+ * other process checks its own usage as well.
  */
 @Component
 public class LimitWatch implements DisposableBean {
@@ -105,8 +106,16 @@ public class LimitWatch implements DisposableBean {
         }
     }
 
+    private long lastSweepNanos = System.nanoTime();
+
     /** Checks every user month touched since the last run that may have reached a threshold. */
     public void checkTouched() {
+        long now = System.nanoTime();
+        if (now - lastSweepNanos > recheckNanos) {
+            // headroom older than the recheck bound is never used again: the map holds only recent months
+            headroom.values().removeIf(room -> now - room.checkedAtNanos >= recheckNanos);
+            lastSweepNanos = now;
+        }
         List<UserMonth> batch = new ArrayList<>(touched);
         for (UserMonth m : batch) {
             touched.remove(m);
