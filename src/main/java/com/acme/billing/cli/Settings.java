@@ -33,6 +33,7 @@ final class Settings {
             Map.entry("BILLING_ALERTS_RETRY_INITIAL", "billing.alerts.retry-initial"),
             Map.entry("BILLING_ALERTS_MAX_ATTEMPTS", "billing.alerts.max-attempts"),
             Map.entry("BILLING_ALERTS_DELIVERY_INTERVAL", "billing.alerts.delivery-interval"),
+            Map.entry("BILLING_ALERTS_TRACK_RECHECK", "billing.alerts.track-recheck"),
             Map.entry("SPRING_MAIL_HOST", "spring.mail.host"),
             Map.entry("SPRING_MAIL_PORT", "spring.mail.port"),
             Map.entry("SPRING_MAIL_USERNAME", "spring.mail.username"),

@@ -256,31 +256,36 @@ class BillingPageController {
     }
 
     /**
-     * The usage-by-day chart as Chart.js data: the days the reports job copied from the event store for the month
-     * (what the statement shows), or, for a month not reported yet, the events tracked online so far; the caption
-     * says which.
+     * The usage-by-day chart as Chart.js data: the days the reports job last copied from the event store for the
+     * month (the nightly copies last month and this month so far; serve cannot read the embedded event store,
+     * which the ingest job holds), plus the events tracked online that are not in the event store yet. An event
+     * is counted once: a tracked event moved before the copy is in the copy and marked moved; one moved after it
+     * shows from the next copy on (the caption says how old the copy is; the meters above count every event).
      */
+    private static final java.time.format.DateTimeFormatter COPY_TIME = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
+
     private Map<String, Object> dailyChart(UserId user, BillingPeriod period) {
         int days = (int) Duration.between(period.start(), period.end()).toDays();
-        Map<String, long[]> byMetric = new LinkedHashMap<>();
-        jdbc.sql("SELECT metric, day_of_month, quantity FROM report_daily_usage WHERE period = ? AND user_id = ? ORDER BY metric, day_of_month")
+        Map<String, long[]> byMetric = new java.util.TreeMap<>();
+        jdbc.sql("SELECT metric, day_of_month, quantity FROM report_daily_usage WHERE period = ? AND user_id = ?")
                 .params(period.toString(), user.value())
                 .query(rs -> {
                     byMetric.computeIfAbsent(rs.getString(1), k -> new long[days])[rs.getInt(2) - 1] += rs.getLong(3);
                 });
-        String source = "as of the last reports run";
-        if (byMetric.isEmpty()) {
-            source = "tracked online so far (log files count once ingested)";
-            long startMicros = period.start().getEpochSecond() * 1_000_000L;
-            jdbc.sql("SELECT metric, ts_us, quantity FROM tracked_events WHERE yyyymm = ? AND user_id = ?")
-                    .params(period.month().getYear() * 100 + period.month().getMonthValue(), user.value())
-                    .query(rs -> {
-                        int day = (int) ((rs.getLong(2) - startMicros) / 86_400_000_000L);
-                        if (day >= 0 && day < days) {
-                            byMetric.computeIfAbsent(rs.getString(1), k -> new long[days])[day] += rs.getLong(3);
-                        }
-                    });
-        }
+        long startMicros = period.start().getEpochSecond() * 1_000_000L;
+        jdbc.sql("SELECT metric, ts_us, quantity FROM tracked_events WHERE yyyymm = ? AND user_id = ? AND moved_sha256 IS NULL")
+                .params(period.month().getYear() * 100 + period.month().getMonthValue(), user.value())
+                .query(rs -> {
+                    int day = (int) ((rs.getLong(2) - startMicros) / 86_400_000_000L);
+                    if (day >= 0 && day < days) {
+                        byMetric.computeIfAbsent(rs.getString(1), k -> new long[days])[day] += rs.getLong(3);
+                    }
+                });
+        String source = jdbc.sql("SELECT copied_at FROM report_daily_copies WHERE period = ?").param(period.toString())
+                .query((rs, n) -> rs.getObject(1, java.time.OffsetDateTime.class)).optional()
+                .map(at -> "log files as of " + COPY_TIME.format(at.withOffsetSameInstant(java.time.ZoneOffset.UTC))
+                        + " (refreshed by each nightly run), events tracked online up to now")
+                .orElse("tracked online so far (log files show here by day after the next nightly run)");
         List<String> labels = new ArrayList<>();
         for (int d = 1; d <= days; d++) {
             labels.add(Integer.toString(d));

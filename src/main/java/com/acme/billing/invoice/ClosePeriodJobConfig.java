@@ -36,8 +36,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * {@code close-period}: {@code computeSegmentUsage} (segments of every user and the usage in each,
- * into {@code rating_segments} and {@code rating_usage}) then {@code rateUsers} (chunks of users: rate, write drafts or, for a
- * finalized period, adjustment drafts). Parameters: {@code period} and {@code run} (the number of
+ * into {@code rating_segments} and {@code rating_usage}), {@code discardOldDrafts} (the drafts of an earlier close of the
+ * period, in three statements) then {@code rateUsers} (chunks of users: rate, insert drafts or, for a finalized period,
+ * adjustment drafts). Parameters: {@code period} and {@code run} (the number of
  * completed closes of the period plus one, so that two runs started together are the same job
  * instance and Spring Batch refuses the second), and the non-identifying {@code catalog.version}
  * that the run pins before its first step and rates every user with.
@@ -56,10 +57,10 @@ public class ClosePeriodJobConfig {
     public static final String CATALOG_VERSION = "catalog.version";
 
     @Bean
-    Job closePeriodJob(JobRepository jobRepository, Step computeSegmentUsage, Step rateUsers, ExecutionOwnerListener owners,
-            PeriodCatalog periodCatalog) {
+    Job closePeriodJob(JobRepository jobRepository, Step computeSegmentUsage, Step discardOldDrafts, Step rateUsers,
+            ExecutionOwnerListener owners, PeriodCatalog periodCatalog) {
         return new JobBuilder(JOB_NAME, jobRepository).listener(owners).listener(pinCatalogVersion(jobRepository, periodCatalog))
-                .start(computeSegmentUsage).next(rateUsers).build();
+                .start(computeSegmentUsage).next(discardOldDrafts).next(rateUsers).build();
     }
 
     private static JobExecutionListener pinCatalogVersion(JobRepository jobRepository, PeriodCatalog periodCatalog) {
@@ -89,6 +90,28 @@ public class ClosePeriodJobConfig {
             long users = inputs.build(BillingPeriod.parse(period), sink);
             contribution.incrementWriteCount(users);
             System.err.printf("  %s: segments of %,d subscribed users and their usage (%.1f s)%n", period, users, (System.nanoTime() - start) / 1e9);
+            return RepeatStatus.FINISHED;
+        }, transactionManager).build();
+    }
+
+    /**
+     * Removes the drafts (and an open period's usage summaries) that an earlier close wrote, so that
+     * {@code rateUsers} only inserts. One transaction: a kill leaves the old drafts whole and the restart
+     * runs this step again; once it completed, a restart resumes {@code rateUsers} at its last chunk, whose
+     * users' drafts were never written, and does not come back here.
+     */
+    @Bean
+    Step discardOldDrafts(JobRepository jobRepository, PlatformTransactionManager transactionManager, InvoiceRepository invoices) {
+        return new StepBuilder("discardOldDrafts", jobRepository).tasklet((contribution, context) -> {
+            String period = (String) context.getStepContext().getJobParameters().get("period");
+            long start = System.nanoTime();
+            boolean finalized = invoices.period(period).map(InvoiceRepository.PeriodState::finalized).orElse(false);
+            InvoiceRepository.Discarded discarded = invoices.discardDrafts(period, finalized);
+            contribution.incrementWriteCount(discarded.invoices());
+            if (discarded.invoices() > 0 || discarded.usageRows() > 0) {
+                System.err.printf("  %s: %,d earlier draft invoices (%,d lines) and %,d usage summaries discarded (%.1f s)%n", period,
+                        discarded.invoices(), discarded.lines(), discarded.usageRows(), (System.nanoTime() - start) / 1e9);
+            }
             return RepeatStatus.FINISHED;
         }, transactionManager).build();
     }
@@ -231,7 +254,7 @@ public class ClosePeriodJobConfig {
         @Override
         public void write(Chunk<? extends RatedUser> chunk) {
             List<? extends RatedUser> users = chunk.getItems();
-            invoices.replaceDrafts(period, planner.plan(period, finalized, users), catalog.version(), catalog.catalog().currency(),
+            invoices.insertDrafts(period, planner.plan(period, finalized, users), catalog.version(), catalog.catalog().currency(),
                     clock.instant());
             done += users.size();
             progress.at(done);

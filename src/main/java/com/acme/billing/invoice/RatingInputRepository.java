@@ -34,10 +34,12 @@ public class RatingInputRepository {
     /** A sink that writes the period's inputs, after clearing the old ones. Call {@link TableSink#flush()} at the end. */
     public TableSink sink(BillingPeriod period) {
         String p = period.toString();
-        eachBatch.executeWithoutResult(s -> {
-            jdbc.update("DELETE FROM rating_usage WHERE period = ?", p);
-            jdbc.update("DELETE FROM rating_segments WHERE period = ?", p);
-        });
+        long start = System.nanoTime();
+        int cleared = eachBatch.execute(s -> jdbc.update("DELETE FROM rating_usage WHERE period = ?", p)
+                + jdbc.update("DELETE FROM rating_segments WHERE period = ?", p));
+        if (cleared > 0) {
+            System.err.printf("  %s: %,d rating input rows of an earlier close deleted (%.1f s)%n", p, cleared, (System.nanoTime() - start) / 1e9);
+        }
         return new TableSink(p);
     }
 

@@ -27,14 +27,17 @@ public class ReportRepository {
     private final EventStore events;
     private final Customers customers;
 
-    public ReportRepository(JdbcClient jdbc, JdbcTemplate batch, EventStore events, Customers customers) {
+    private final java.time.Clock clock;
+
+    public ReportRepository(JdbcClient jdbc, JdbcTemplate batch, EventStore events, Customers customers, java.time.Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.batch = batch;
         this.events = events;
         this.customers = customers;
     }
 
-    /** Copies the period's usage per user, metric and day from the event store (replacing an earlier copy). */
+    /** Copies the period's usage per user, metric and day from the event store (replacing an earlier copy), and notes when. */
     public long collectDailyUsage(String period) {
         BillingPeriod p = BillingPeriod.parse(period);
         jdbc.sql("DELETE FROM report_daily_usage WHERE period = ?").param(period).update();
@@ -50,6 +53,9 @@ public class ReportRepository {
             }
         });
         flush(period, pending);
+        jdbc.sql("DELETE FROM report_daily_copies WHERE period = ?").param(period).update();
+        jdbc.sql("INSERT INTO report_daily_copies (period, copied_at) VALUES (?, ?)")
+                .params(period, OffsetDateTime.ofInstant(clock.instant(), java.time.ZoneOffset.UTC)).update();
         return rows.get();
     }
 

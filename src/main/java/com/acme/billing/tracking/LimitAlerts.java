@@ -116,6 +116,9 @@ public class LimitAlerts {
      * the other's alert and skips it.
      */
     private int raise(List<AlertRepository.NewAlert> raise) {
+        if (raise.isEmpty()) {
+            return 0;
+        }
         for (int attempt = 1; ; attempt++) {
             try {
                 Integer raised = ownTransaction.execute(status -> alerts.raiseAll(raise));
@@ -128,13 +131,34 @@ public class LimitAlerts {
         }
     }
 
-    /** One user's month, as {@code usage/current} shows it (after an online track). */
-    public int check(UserId user, BillingPeriod period, String source) {
+    /** What a check of one user's month raised, and how far each metric's usage is from its next threshold. */
+    public record Checked(int raised, Map<String, Long> headroom) {
+    }
+
+    /**
+     * One user's month, as {@code usage/current} shows it (after an online track). The headroom of a metric is
+     * the quantity still to come before the next threshold not yet reached (warning, then reached; none left:
+     * {@link Long#MAX_VALUE}, also for a metric with nothing included), for {@link LimitWatch} to skip checks
+     * that cannot raise anything.
+     */
+    public Checked check(UserId user, BillingPeriod period, String source) {
         Instant now = clock.instant();
         List<AlertRepository.NewAlert> raise = new ArrayList<>();
-        currentUsage.of(user, period).ifPresent(month -> month.metrics().forEach(m ->
-                add(raise, Set.of(), user.value(), m.metric(), period, m.used(), m.included(), now, source)));
-        return raise(raise);
+        Map<String, Long> headroom = new HashMap<>();
+        currentUsage.of(user, period).ifPresent(month -> month.metrics().forEach(m -> {
+            add(raise, Set.of(), user.value(), m.metric(), period, m.used(), m.included(), now, source);
+            headroom.put(m.metric(), headroom(m.used(), m.included()));
+        }));
+        return new Checked(raise(raise), headroom);
+    }
+
+    /** Quantity to come before {@code used} reaches the next threshold of {@link #crossed} it has not reached. */
+    static long headroom(long used, long included) {
+        if (included <= 0 || used >= included) {
+            return Long.MAX_VALUE;
+        }
+        long warning = (included * 4 + 4) / 5; // the least used with used * 5 >= included * 4
+        return used < warning ? warning - used : included - used;
     }
 
     private static void add(List<AlertRepository.NewAlert> raise, Set<String> known, String user, String metric, BillingPeriod period,

@@ -76,7 +76,7 @@ public class UsageTracker {
         }
         if (outcome.accepted() > 0) {
             // committed: the limit alerts of the months touched are checked in the background (LimitWatch)
-            events.forEach(e -> limits.touched(e.userId(), e.month()));
+            events.forEach(e -> limits.touched(e.userId(), e.month(), e.metric(), e.quantity()));
         }
         return outcome;
     }

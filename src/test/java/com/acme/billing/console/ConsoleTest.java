@@ -216,6 +216,8 @@ class ConsoleTest {
             assertThat(card.locator(".included").textContent()).isEqualTo(String.format(java.util.Locale.ENGLISH, "%,d", ((Number) row.get("included")).longValue()));
         }
         assertThat(page.locator(".meter-card[data-metric=emails_processed] .percent").textContent()).isEqualTo("84.0 %");
+        // November by day: the reports job has not copied it from the event store and nothing was tracked online.
+        assertThat(page.locator("#no-daily").isVisible()).isTrue();
         assertThat(page.locator(".meter-card[data-metric=emails_processed] .warning").textContent()).isEqualTo("Over 80 % of the included quantity.");
         assertThat(page.locator(".meter-card[data-metric=ai_responses] .warning").count()).isZero();
         assertThat(page.locator(".meter-card[data-metric=leads_created] .warning").textContent())
@@ -245,6 +247,21 @@ class ConsoleTest {
         assertThat(((List<?>) datasets.get(0).get("data")).get(5)).isEqualTo(40);
         assertThat(datasets.get(1).get("label")).isEqualTo("emails_processed");
         assertThat(((List<?>) datasets.get(1).get("data")).get(4)).isEqualTo(1000);
+        assertThat(page.locator("p.note:has-text('Events per day')").textContent()).isEqualTo("Events per day, log files as of 2026-11-20 12:00 UTC "
+                + "(refreshed by each nightly run), events tracked online up to now.");
+        // An October event tracked online after that copy shows at once, on its day, beside the copy.
+        String service = (String) cli.ok("api-key", "create", "--role", "service", "--json").json().get("key");
+        assertThat(served.api("POST", "/api/usage/track", service,
+                "{\"event_id\":\"late-o4\",\"user_id\":\"alice\",\"metric\":\"ai_responses\",\"quantity\":7,\"timestamp\":\"2026-10-07T10:00:00Z\"}")
+                .statusCode()).isEqualTo(202);
+        page.reload();
+        page.waitForCondition(() -> Boolean.TRUE.equals(page.evaluate("() => !!document.getElementById('daily-chart').chart")));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> withTracked = (List<Map<String, Object>>) page.evaluate(
+                "() => document.getElementById('daily-chart').chart.data.datasets.map(d => ({label: d.label, data: d.data}))");
+        assertThat(withTracked.get(0).get("label")).isEqualTo("ai_responses");
+        assertThat(((List<?>) withTracked.get(0).get("data")).subList(4, 8)).isEqualTo(List.of(0, 40, 7, 0));
+        assertThat(((List<?>) withTracked.get(1).get("data")).get(4)).isEqualTo(1000);
 
         // Upgrade to pro at 2026-11-20T12:00Z: 10.5 of 30 days left = 0.35 of the month;
         // starter 29.00 x 0.35 = 10.15, pro 99.00 x 0.35 = 34.65: +24.50 on November's invoice.

@@ -13,7 +13,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -24,7 +27,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(TestDatabase.Kind.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClosePeriodTest {
+
+    @TempDir
+    static Path shared;
 
     @TempDir
     Path tmp;
@@ -40,16 +47,33 @@ class ClosePeriodTest {
         return kind;
     }
 
-    @BeforeEach
-    void setUp() throws Exception {
-        db = TestDatabase.create(kind(), tmp.resolve("home"));
-        cli = db.cli().with("BILLING_NOW", "2026-11-04T00:00:00Z");
-        October.withUsage(cli, tmp, """
+    /** This database's October before any close (catalog, subscriptions, usage), built once and copied for each test. */
+    TestDatabase prepared;
+
+    @BeforeParameterizedClassInvocation
+    void prepare() throws Exception {
+        Path dir = java.nio.file.Files.createDirectories(shared.resolve(kind().name()));
+        prepared = TestDatabase.create(kind(), dir.resolve("home"));
+        October.withUsage(prepared.cli().with("BILLING_NOW", "2026-11-04T00:00:00Z"), dir, """
                 a1,2026-10-05T00:00:00Z,alice,emails_processed,6000
                 a2,2026-10-06T00:00:00Z,alice,leads_created,350
                 c1,2026-10-03T00:00:00Z,carol,ai_responses,9000
                 d1,2026-10-03T00:00:00Z,dave,ai_responses,70
                 """);
+    }
+
+    @AfterParameterizedClassInvocation
+    void dropPrepared() {
+        if (prepared != null) {
+            prepared.close();
+            prepared = null;
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = prepared.copy(tmp.resolve("home"));
+        cli = db.cli().with("BILLING_NOW", "2026-11-04T00:00:00Z");
     }
 
     @AfterEach

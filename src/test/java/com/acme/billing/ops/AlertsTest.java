@@ -240,6 +240,14 @@ class AlertsTest {
                     .containsEntry("message", "alice used 450 of 500 ai_responses included in 2026-10 (90.0 %)");
             waitFor(() -> hook.accepted().stream().map(r -> JSON.readValue(r.body(), Map.class).get("id")).toList(),
                     ids -> ids.contains(tracked.get("id")));
+            // 49 more stay under the headroom of 50 left by that check and are counted without one; 1 more reaches the limit.
+            assertThat(served.api("POST", "/api/usage/track", service,
+                    "{\"event_id\":\"t2\",\"user_id\":\"alice\",\"metric\":\"ai_responses\",\"quantity\":49}").statusCode()).isEqualTo(202);
+            assertThat(served.api("POST", "/api/usage/track", service,
+                    "{\"event_id\":\"t3\",\"user_id\":\"alice\",\"metric\":\"ai_responses\",\"quantity\":1}").statusCode()).isEqualTo(202);
+            Map<String, Object> reached = waitFor(() -> apiAlerts(served, operator), list -> list.size() == 8).get(7);
+            assertThat(reached).containsEntry("type", "limit_reached").containsEntry("user_id", "alice")
+                    .containsEntry("message", "alice used 500 of 500 ai_responses included in 2026-10 (100.0 %)");
             assertThat(apiAlerts(served, operator)).extracting(a -> a.get("message"))
                     .isEqualTo(alerts(cli).stream().map(a -> a.get("message")).toList());
             assertThat(served.api("GET", "/api/ops/alerts", service, null).statusCode()).isEqualTo(403);
@@ -253,10 +261,10 @@ class AlertsTest {
             String scrape = served.api("GET", "/actuator/prometheus", operator, null).body();
             assertThat(scrape.lines()).contains(
                     "billing_alerts_total{type=\"limit_warning\"} 3.0",
-                    "billing_alerts_total{type=\"limit_reached\"} 2.0",
+                    "billing_alerts_total{type=\"limit_reached\"} 3.0",
                     "billing_alerts_total{type=\"subscription_cancelled\"} 2.0",
                     "billing_events_ingested_total 4.0",
-                    "billing_events_tracked_total 1.0",
+                    "billing_events_tracked_total 3.0",
                     "billing_job_runs_total{job=\"ingestUsage\",status=\"COMPLETED\"} 2.0",
                     "billing_alert_deliveries{status=\"failed\"} 1.0",
                     "billing_step_runs_total{job=\"ingestUsage\",status=\"COMPLETED\",step=\"raiseLimitAlerts\"} 2.0");

@@ -20,7 +20,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,7 +30,22 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** push-stripe against the fake Stripe over real HTTP, on a real database. */
 @ParameterizedClass(name = "{0}")
 @EnumSource(TestDatabase.Kind.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PushStripeTest {
+
+    @TempDir
+    static Path shared;
+
+    /** This database's closed and finalized October, built by the first test that needs it and copied for each. */
+    TestDatabase finalizedOctober;
+
+    @AfterParameterizedClassInvocation
+    void dropFinalizedOctober() {
+        if (finalizedOctober != null) {
+            finalizedOctober.close();
+            finalizedOctober = null;
+        }
+    }
 
     static final String KEY = "sk_test_PUSHKEY_4242";
 
@@ -65,15 +82,22 @@ class PushStripeTest {
 
     /** The close-period fixture: alice has customer cus_A at Stripe, bob and carol have none yet. */
     Cli october() throws Exception {
-        Cli cli = cli();
-        October.withUsage(cli, tmp, """
-                a1,2026-10-05T00:00:00Z,alice,emails_processed,6000
-                a2,2026-10-06T00:00:00Z,alice,leads_created,350
-                """);
-        cli.ok("close-period", "--period", "2026-10");
-        cli.ok("finalize", "--period", "2026-10");
+        if (finalizedOctober == null) {
+            Path dir = Files.createDirectories(shared.resolve(kind().name()));
+            TestDatabase built = TestDatabase.create(kind(), dir.resolve("home"));
+            Cli cli = built.cli().with("BILLING_NOW", "2026-11-04T00:00:00Z");
+            October.withUsage(cli, dir, """
+                    a1,2026-10-05T00:00:00Z,alice,emails_processed,6000
+                    a2,2026-10-06T00:00:00Z,alice,leads_created,350
+                    """);
+            cli.ok("close-period", "--period", "2026-10");
+            cli.ok("finalize", "--period", "2026-10");
+            finalizedOctober = built;
+        }
+        db.close();
+        db = finalizedOctober.copy(tmp.resolve("october-home"));
         fake.knownCustomer("cus_A");
-        return cli;
+        return cli();
     }
 
     /** A bigger month: {@code users} generated subscriptions (all with imported customer ids) and some usage. */
