@@ -110,14 +110,15 @@ public final class BillingCli {
         } catch (InputRefusedException | BadInvocationException e) {
             return console.fail(2, e.getMessage(), (Long) null);
         }
+        java.util.List<String> autoConfigurations = autoConfigurations();
         java.util.List<String> excluded = new java.util.ArrayList<>();
         if (!command.web()) {
-            excluded.addAll(monitoringAutoConfigurations());
+            excluded.addAll(monitoringAutoConfigurations(autoConfigurations));
         }
         if (!"true".equals(settings.get(Partitioning.ACTIVE))) {
             // serve keeps RabbitMQ (for its health indicator) when the installation partitions remotely
             boolean keepRabbit = command.web() && Partitioning.REMOTE.equals(settings.get(Partitioning.MODE));
-            excluded.addAll(messagingAutoConfigurations(keepRabbit));
+            excluded.addAll(messagingAutoConfigurations(autoConfigurations, keepRabbit));
         }
         if (!excluded.isEmpty()) {
             settings.put("spring.autoconfigure.exclude", String.join(",", excluded));
@@ -186,33 +187,30 @@ public final class BillingCli {
         }
         settings.put(Partitioning.MODE, mode);
         boolean active = command.partitionWorker() || (command.partitioned() && Partitioning.REMOTE.equals(mode));
-        if (!active) {
-            return;
-        }
         String url = String.valueOf(settings.get("billing.db.url"));
-        if (!url.startsWith("jdbc:postgresql:")) {
+        if (active && !url.startsWith("jdbc:postgresql:")) {
             throw new BadInvocationException("remote partitioning needs PostgreSQL: manager and workers share its job repository "
                     + "(BILLING_DB_URL=jdbc:postgresql://...); the database here is " + Settings.redacted(url));
         }
-        settings.put(Partitioning.ACTIVE, "true");
-        if (command.partitionWorker()) {
-            settings.put(Partitioning.WORKER, "true");
-        }
+        // Decided here for every command, whatever a -D of the JVM says: only the worker takes requests.
+        settings.put(Partitioning.ACTIVE, Boolean.toString(active));
+        settings.put(Partitioning.WORKER, Boolean.toString(command.partitionWorker()));
     }
 
     /**
      * RabbitMQ (Spring AMQP) and Spring Integration carry remote partitioning's requests only; every other process leaves
-     * their auto-configurations out, for the same reason as {@link #monitoringAutoConfigurations()}.
+     * their auto-configurations out, for the same reason as {@link #monitoringAutoConfigurations(java.util.List)}.
      */
-    private static java.util.List<String> messagingAutoConfigurations(boolean keepRabbit) {
+    private static java.util.List<String> messagingAutoConfigurations(java.util.List<String> all, boolean keepRabbit) {
+        return all.stream().filter(name -> name.startsWith("org.springframework.boot.integration.")
+                || (!keepRabbit && name.startsWith("org.springframework.boot.amqp."))).toList();
+    }
+
+    /** Every auto-configuration on the class path, by name (read once per command). */
+    private static java.util.List<String> autoConfigurations() {
         java.util.List<String> names = new java.util.ArrayList<>();
         org.springframework.boot.context.annotation.ImportCandidates.load(org.springframework.boot.autoconfigure.AutoConfiguration.class,
-                BillingCli.class.getClassLoader()).forEach(name -> {
-                    if (name.startsWith("org.springframework.boot.integration.")
-                            || (!keepRabbit && name.startsWith("org.springframework.boot.amqp."))) {
-                        names.add(name);
-                    }
-                });
+                BillingCli.class.getClassLoader()).forEach(names::add);
         return names;
     }
 
@@ -221,14 +219,8 @@ public final class BillingCli {
      * auto-configurations only cost start-up time (measured: ClosePeriodTest, whose commands start in-process, 116 s
      * with them, see docs/benchmarks.md), so they are left out there.
      */
-    private static java.util.List<String> monitoringAutoConfigurations() {
-        java.util.List<String> names = new java.util.ArrayList<>();
-        org.springframework.boot.context.annotation.ImportCandidates.load(org.springframework.boot.autoconfigure.AutoConfiguration.class,
-                BillingCli.class.getClassLoader()).forEach(name -> {
-                    if (name.startsWith("org.springframework.boot.actuate.") || name.startsWith("org.springframework.boot.micrometer.")) {
-                        names.add(name);
-                    }
-                });
-        return names;
+    private static java.util.List<String> monitoringAutoConfigurations(java.util.List<String> all) {
+        return all.stream().filter(name -> name.startsWith("org.springframework.boot.actuate.")
+                || name.startsWith("org.springframework.boot.micrometer.")).toList();
     }
 }
