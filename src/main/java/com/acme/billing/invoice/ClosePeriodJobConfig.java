@@ -37,7 +37,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 /**
  * {@code close-period}: {@code computeSegmentUsage} (segments of every user and the usage in each,
  * into {@code rating_segments} and {@code rating_usage}), {@code discardOldDrafts} (the drafts of an earlier close of the
- * period, in three statements) then {@code rateUsers} (chunks of users: rate, insert drafts or, for a finalized period,
+ * period, in three statements) then {@code rateUsers} (chunks of users: rate, write drafts or, for a finalized period,
  * adjustment drafts). Parameters: {@code period} and {@code run} (the number of
  * completed closes of the period plus one, so that two runs started together are the same job
  * instance and Spring Batch refuses the second), and the non-identifying {@code catalog.version}
@@ -95,8 +95,8 @@ public class ClosePeriodJobConfig {
     }
 
     /**
-     * Removes the drafts (and an open period's usage summaries) that an earlier close wrote, so that
-     * {@code rateUsers} only inserts. One transaction: a kill leaves the old drafts whole and the restart
+     * Removes the drafts (and an open period's usage summaries) that an earlier close wrote, so that the
+     * per-user replace of {@code rateUsers} finds nothing to delete. One transaction: a kill leaves the old drafts whole and the restart
      * runs this step again; once it completed, a restart resumes {@code rateUsers} at its last chunk, whose
      * users' drafts were never written, and does not come back here.
      */
@@ -254,7 +254,7 @@ public class ClosePeriodJobConfig {
         @Override
         public void write(Chunk<? extends RatedUser> chunk) {
             List<? extends RatedUser> users = chunk.getItems();
-            invoices.insertDrafts(period, planner.plan(period, finalized, users), catalog.version(), catalog.catalog().currency(),
+            invoices.replaceDrafts(period, planner.plan(period, finalized, users), catalog.version(), catalog.catalog().currency(),
                     clock.instant());
             done += users.size();
             progress.at(done);
