@@ -67,8 +67,11 @@ public class InvoiceRepository {
      * those per-user deletes (docs/benchmarks.md). Finalized invoices and their summaries are untouched.
      */
     public Discarded discardDrafts(String period, boolean finalized) {
-        int lines = jdbc.update("DELETE FROM invoice_lines WHERE period = ? AND invoice_id IN "
-                + "(SELECT invoice_id FROM invoices WHERE period = ? AND status = 'draft')", period, period);
+        // EXISTS by the invoice's primary key, one look-up per line: written as IN (drafts of the period), PostgreSQL
+        // without fresh statistics (right after the close that wrote them) planned a loop that scanned all the
+        // period's lines for every invoice, minutes for 81,010 invoices.
+        int lines = jdbc.update("DELETE FROM invoice_lines WHERE period = ? AND EXISTS "
+                + "(SELECT 1 FROM invoices i WHERE i.invoice_id = invoice_lines.invoice_id AND i.status = 'draft')", period);
         int invoices = jdbc.update("DELETE FROM invoices WHERE period = ? AND status = 'draft'", period);
         int usage = finalized ? 0 : jdbc.update("DELETE FROM usage_summaries WHERE period = ?", period);
         return new Discarded(invoices, lines, usage);
