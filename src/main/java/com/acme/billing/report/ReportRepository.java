@@ -84,21 +84,30 @@ public class ReportRepository {
 
     /** As {@link #invoiceIdsAfter(String, String, int)}, of the users after {@code afterUser} up to {@code upToUser} (null: open). */
     public List<String> invoiceIdsAfter(String period, String after, int limit, String afterUser, String upToUser) {
-        if (upToUser == null) {
-            return jdbc.sql("SELECT invoice_id FROM invoices WHERE period = ? AND user_id > ? AND invoice_id > ? ORDER BY invoice_id LIMIT ?")
-                    .params(period, afterUser, after, limit).query(String.class).list();
-        }
-        return jdbc.sql("SELECT invoice_id FROM invoices WHERE period = ? AND user_id > ? AND user_id <= ? AND invoice_id > ? "
-                + "ORDER BY invoice_id LIMIT ?").params(period, afterUser, upToUser, after, limit).query(String.class).list();
+        List<Object> params = rangeParams(period, afterUser, upToUser);
+        params.add(after);
+        params.add(limit);
+        return jdbc.sql("SELECT invoice_id FROM invoices WHERE period = ?" + userRange(upToUser) + " AND invoice_id > ? ORDER BY invoice_id LIMIT ?")
+                .params(params).query(String.class).list();
     }
 
     /** Invoices of the period of the users after {@code afterUser} up to {@code upToUser} (null: open). */
     public long invoiceCount(String period, String afterUser, String upToUser) {
-        if (upToUser == null) {
-            return jdbc.sql("SELECT COUNT(*) FROM invoices WHERE period = ? AND user_id > ?").params(period, afterUser).query(Long.class).single();
-        }
-        return jdbc.sql("SELECT COUNT(*) FROM invoices WHERE period = ? AND user_id > ? AND user_id <= ?").params(period, afterUser, upToUser)
+        return jdbc.sql("SELECT COUNT(*) FROM invoices WHERE period = ?" + userRange(upToUser)).params(rangeParams(period, afterUser, upToUser))
                 .query(Long.class).single();
+    }
+
+    /** A partition's users (remote partitioning): after {@code afterUser}, and up to {@code upToUser} unless it is null (the last range). */
+    private static String userRange(String upToUser) {
+        return upToUser == null ? " AND user_id > ?" : " AND user_id > ? AND user_id <= ?";
+    }
+
+    private static List<Object> rangeParams(String period, String afterUser, String upToUser) {
+        List<Object> params = new ArrayList<>(List.of(period, afterUser));
+        if (upToUser != null) {
+            params.add(upToUser);
+        }
+        return params;
     }
 
     /** The statements of these invoices, in the order given: four queries for the whole chunk. */
