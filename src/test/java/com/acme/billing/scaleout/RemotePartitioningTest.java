@@ -1,5 +1,6 @@
 package com.acme.billing.scaleout;
 
+import org.junit.jupiter.api.Tag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.acme.billing.support.Cli;
@@ -31,6 +32,8 @@ import org.springframework.util.FileSystemUtils;
  * worker JVMs start with the quick compiler only, and the first one while the local results are made.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// Workers must show progress within the partition timeout: runs in its own surefire execution (pom.xml), never beside another class.
+@Tag("alone")
 class RemotePartitioningTest {
 
     static final String NOW = "2026-11-05T00:00:00Z";
