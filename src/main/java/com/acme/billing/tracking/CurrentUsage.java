@@ -80,7 +80,7 @@ public class CurrentUsage {
      */
     public Optional<Month> of(UserId user, BillingPeriod period, List<SubscriptionChange> changes, Catalog knownCatalog) {
         Instant now = clock.instant();
-        Map<String, Long> used = used(user, period);
+        Map<String, Long> used = MonthUsage.of(jdbc, period, user);
         if (changes.isEmpty() && used.isEmpty()) {
             return Optional.empty();
         }
@@ -116,18 +116,5 @@ public class CurrentUsage {
             }
         }
         return included;
-    }
-
-    /** Ingested usage of the month plus the tracked events not moved yet, per metric: one query. */
-    private Map<String, Long> used(UserId user, BillingPeriod period) {
-        Map<String, Long> used = new HashMap<>();
-        var start = period.start().atZone(java.time.ZoneOffset.UTC);
-        int yyyymm = start.getYear() * 100 + start.getMonthValue();
-        jdbc.query("SELECT metric_type, count FROM usage_metrics WHERE month_year = ? AND user_id = ? "
-                + "UNION ALL SELECT metric, SUM(quantity) FROM tracked_events WHERE yyyymm = ? AND user_id = ? AND moved_sha256 IS NULL GROUP BY metric",
-                rs -> {
-                    used.merge(rs.getString(1), rs.getLong(2), Long::sum);
-                }, period.toString(), user.value(), yyyymm, user.value());
-        return used;
     }
 }

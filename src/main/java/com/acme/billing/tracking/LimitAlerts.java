@@ -88,7 +88,7 @@ public class LimitAlerts {
 
     /** Every user with usage in the month, in bulk: two queries for the usage and one for all subscriptions. */
     public int checkMonth(BillingPeriod period, String source) {
-        Map<String, Map<String, Long>> used = usedByUser(period);
+        Map<String, Map<String, Long>> used = MonthUsage.byUser(jdbc, period, null);
         if (used.isEmpty()) {
             return 0;
         }
@@ -172,18 +172,5 @@ public class LimitAlerts {
                         source, key));
             }
         }
-    }
-
-    /** Ingested usage of the month plus tracked events not moved yet, per user and metric (metrics in name order: alerts raise in a stable order). */
-    private Map<String, Map<String, Long>> usedByUser(BillingPeriod period) {
-        Map<String, Map<String, Long>> used = new HashMap<>();
-        var start = period.start().atZone(java.time.ZoneOffset.UTC);
-        int yyyymm = start.getYear() * 100 + start.getMonthValue();
-        jdbc.query("SELECT user_id, metric_type, count FROM usage_metrics WHERE month_year = ? "
-                + "UNION ALL SELECT user_id, metric, SUM(quantity) FROM tracked_events WHERE yyyymm = ? AND moved_sha256 IS NULL GROUP BY user_id, metric",
-                rs -> {
-                    used.computeIfAbsent(rs.getString(1), u -> new java.util.TreeMap<>()).merge(rs.getString(2), rs.getLong(3), Long::sum);
-                }, period.toString(), yyyymm);
-        return used;
     }
 }

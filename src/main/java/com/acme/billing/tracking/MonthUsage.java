@@ -1,0 +1,50 @@
+package com.acme.billing.tracking;
+
+import com.acme.billing.period.BillingPeriod;
+import com.acme.billing.user.UserId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * A month's usage as SPEC 8 sees it: what the ingest rolled up ({@code usage_metrics}) plus the events tracked online
+ * that are not in the event store yet ({@code tracked_events} not moved), per user and metric. One query, one rule,
+ * for the API's current usage of a user and the limit alerts of every user.
+ */
+final class MonthUsage {
+
+    private MonthUsage() {
+    }
+
+    /** Per user, per metric (metrics in name order, so that alerts raise in a stable order); {@code onlyUser} null: every user. */
+    static Map<String, Map<String, Long>> byUser(JdbcTemplate jdbc, BillingPeriod period, UserId onlyUser) {
+        var start = period.start().atZone(java.time.ZoneOffset.UTC);
+        int yyyymm = start.getYear() * 100 + start.getMonthValue();
+        String userFilter = onlyUser == null ? "" : " AND user_id = ?";
+        List<Object> args = new ArrayList<>();
+        args.add(period.toString());
+        if (onlyUser != null) {
+            args.add(onlyUser.value());
+        }
+        args.add(yyyymm);
+        if (onlyUser != null) {
+            args.add(onlyUser.value());
+        }
+        Map<String, Map<String, Long>> used = new HashMap<>();
+        jdbc.query("SELECT user_id, metric_type, count FROM usage_metrics WHERE month_year = ?" + userFilter
+                + " UNION ALL SELECT user_id, metric, SUM(quantity) FROM tracked_events WHERE yyyymm = ?" + userFilter
+                + " AND moved_sha256 IS NULL GROUP BY user_id, metric",
+                rs -> {
+                    used.computeIfAbsent(rs.getString(1), u -> new TreeMap<>()).merge(rs.getString(2), rs.getLong(3), Long::sum);
+                }, args.toArray());
+        return used;
+    }
+
+    /** One user's, per metric. */
+    static Map<String, Long> of(JdbcTemplate jdbc, BillingPeriod period, UserId user) {
+        return byUser(jdbc, period, user).getOrDefault(user.value(), Map.of());
+    }
+}
