@@ -37,7 +37,7 @@ class ApiTest {
      * Users by test. Read only, shared: alice (starter, the "customer" key), bob (free), carol (no subscription), dave
      * (business; only featureChecks tracks his leads). Tracking: tina (starter) and tim (free). Tracked usage billed: tom
      * (starter). Plan changes: paula (starter, the "customer-paula" key), pete (free), polly (no subscription). No timestamp:
-     * nora (starter).
+     * nora (starter). Batches tracked at once: gus (starter).
      */
     static final String SUBSCRIPTIONS = """
             user_id,effective_at,action,tier,stripe_customer_id
@@ -50,6 +50,7 @@ class ApiTest {
             paula,2026-09-01T00:00:00Z,subscribe,starter,
             pete,2026-09-01T00:00:00Z,subscribe,free,
             nora,2026-09-01T00:00:00Z,subscribe,starter,
+            gus,2026-09-01T00:00:00Z,subscribe,starter,
             """;
 
     /** One directory for the class's two runs (the per-test @TempDir is not there yet when the server starts). */
@@ -230,6 +231,71 @@ class ApiTest {
         assertThat(huge.statusCode()).isEqualTo(413);
         assertThat(huge.body()).isEqualTo("{\"error\":\"payload_too_large\",\"details\":[\"the body is over 1 MiB (1,048,576 bytes)\"]}");
         assertThat(tracked.getAsLong()).isEqualTo(2);
+    }
+
+    /**
+     * Batches that arrive together are committed together (UsageTracker's group commit), yet each is decided on its own:
+     * 8 clients send 20 batches each at once; every batch holds 10 ids of its own and the same 10 shared ids as every
+     * other client's batch of that round, so that batches holding the same new id meet in one group; client 0's
+     * batches of odd rounds also hold a shared id with other content, so they conflict (409) and store nothing.
+     */
+    @Test
+    void batchesTrackedAtOnceAreEachDecidedOnTheirOwn() throws Exception {
+        String service = keys.get("service");
+        long before = lastSeq();
+        int clients = 8;
+        int rounds = 20;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(clients);
+        List<java.util.concurrent.Future<List<HttpResponse<String>>>> sent = new java.util.ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            sent.add(pool.submit(() -> {
+                List<HttpResponse<String>> answers = new java.util.ArrayList<>();
+                for (int round = 0; round < rounds; round++) {
+                    StringBuilder body = new StringBuilder("{\"events\":[");
+                    for (int i = 0; i < 10; i++) {
+                        body.append(event("gc-" + round + "-shared-" + i, "gus", "ai_responses", 1)).append(',');
+                        body.append(event("gc-" + round + "-" + client + "-" + i, "gus", "leads_created", 2)).append(',');
+                    }
+                    boolean conflicting = client == 0 && round % 2 == 1;
+                    body.append(event("gc-" + round + "-shared-0", "gus", "ai_responses", conflicting ? 5 : 1)).append("]}");
+                    together.await();
+                    answers.add(served.api("POST", "/api/usage/track", service, body.toString()));
+                }
+                return answers;
+            }));
+        }
+        long accepted = 0;
+        long duplicates = 0;
+        for (int c = 0; c < clients; c++) {
+            List<HttpResponse<String>> answers = sent.get(c).get(120, java.util.concurrent.TimeUnit.SECONDS);
+            for (int round = 0; round < rounds; round++) {
+                HttpResponse<String> answer = answers.get(round);
+                if (c == 0 && round % 2 == 1) {
+                    assertThat(answer.statusCode()).as("client 0, round " + round).isEqualTo(409);
+                    assertThat(answer.body()).isEqualTo("{\"error\":\"conflicting_duplicate\",\"details\":[{\"index\":20,\"reason\":\"conflicting_duplicate\"}]}");
+                    continue;
+                }
+                assertThat(answer.statusCode()).as("client " + c + ", round " + round + ": " + answer.body()).isEqualTo(202);
+                Map<String, Object> counts = new tools.jackson.databind.ObjectMapper().readValue(answer.body(), Map.class);
+                accepted += ((Number) counts.get("accepted")).longValue();
+                duplicates += ((Number) counts.get("duplicates")).longValue();
+            }
+        }
+        pool.shutdown();
+        // Stored: per round the 10 shared ids once, and 10 ids of each client whose batch was not refused.
+        long stored = rounds * 10L + (clients * rounds - rounds / 2) * 10L;
+        assertThat(accepted).isEqualTo(stored);
+        assertThat(db.jdbc().queryForObject("SELECT COUNT(*) FROM tracked_events WHERE seq > ?", Long.class, before)).isEqualTo(stored);
+        assertThat(db.jdbc().queryForObject("SELECT COUNT(DISTINCT event_id) FROM tracked_events WHERE seq > ?", Long.class, before)).isEqualTo(stored);
+        // Every accepted batch sent 21 events: what it did not store new was a duplicate (the repeat of shared-0 at least).
+        assertThat(accepted + duplicates).isEqualTo((clients * rounds - rounds / 2) * 21L);
+        // The refused batches' own ids were not stored.
+        assertThat(db.jdbc().queryForObject("SELECT COUNT(*) FROM tracked_events WHERE seq > ? AND event_id LIKE 'gc-%-0-%'", Long.class, before))
+                .isEqualTo(rounds / 2 * 10L);
+        assertThat(db.jdbc().queryForObject("SELECT SUM(quantity) FROM tracked_events WHERE seq > ? AND metric = 'ai_responses'", Long.class, before))
+                .isEqualTo(rounds * 10L);
     }
 
     @Test
