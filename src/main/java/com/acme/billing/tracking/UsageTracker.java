@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -59,32 +58,10 @@ public class UsageTracker {
         this.limits = limits;
     }
 
-    /** A validated batch waiting for its commit; {@code outcome} or {@code failure} set once its group committed or failed. */
-    private static final class Pending {
-        final List<StagedLine.Event> events;
-        final Instant now;
-        Outcome outcome;
-        RuntimeException failure;
-
-        Pending(List<StagedLine.Event> events, Instant now) {
-            this.events = events;
-            this.now = now;
-        }
-    }
-
-    /** Batches validated and waiting for the writer; guarded by itself. */
-    private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
-    /** Held by the one thread that stores (deciding "new" and inserting are serialized). */
-    private final Object writer = new Object();
-
     /**
      * Validation runs in the caller's thread; deciding "new" and inserting is serialized, since one
      * serve process is the writer of {@code tracked_events} and two batches holding the same id must
-     * not both find it new. Group commit: the thread that gets the writer stores every batch waiting
-     * at that moment in one transaction, each batch decided on its own (a conflicting batch stores
-     * nothing, the others are stored), and all of them are answered after that one commit. On H2 a
-     * commit writes every page the batch touched, and batches of different users touch mostly
-     * different pages of the per-user index, so fewer commits is where the time was (docs/benchmarks.md).
+     * not both find it new.
      */
     public Outcome track(List<Received> batch) {
         Instant now = clock.instant();
@@ -93,41 +70,15 @@ public class UsageTracker {
         if (!refusals.isEmpty()) {
             return new Outcome(0, 0, refusals);
         }
-        Pending mine = new Pending(events, now);
-        synchronized (waiting) {
-            waiting.add(mine);
+        Outcome outcome;
+        synchronized (this) {
+            outcome = tx.execute(status -> store(events, now));
         }
-        synchronized (writer) {
-            if (mine.outcome == null && mine.failure == null) {
-                List<Pending> group;
-                synchronized (waiting) {
-                    group = new ArrayList<>(waiting);
-                    waiting.clear();
-                }
-                storeGroup(group);
-            }
-        }
-        if (mine.failure != null) {
-            throw mine.failure;
-        }
-        Outcome outcome = mine.outcome;
         if (outcome.accepted() > 0) {
             // committed: the limit alerts of the months touched are checked in the background (LimitWatch)
             events.forEach(e -> limits.touched(e.userId(), e.month(), e.metric(), e.quantity()));
         }
         return outcome;
-    }
-
-    /** Stores the batches in one transaction; every batch gets its outcome, or all of them the failure (nothing committed). */
-    private void storeGroup(List<Pending> group) {
-        try {
-            List<Outcome> outcomes = tx.execute(status -> group.stream().map(p -> store(p.events, p.now)).toList());
-            for (int i = 0; i < group.size(); i++) {
-                group.get(i).outcome = outcomes.get(i);
-            }
-        } catch (RuntimeException e) {
-            group.forEach(p -> p.failure = e);
-        }
     }
 
     /** The events that break a rule of SPEC 2, with the first rule each breaks; nothing is stored. */
