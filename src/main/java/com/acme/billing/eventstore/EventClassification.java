@@ -149,21 +149,25 @@ final class EventClassification {
     /**
      * In the key order of {@code rating_usage}: H2 keeps a table's rows in insertion order and its primary key
      * in a second tree, so rows inserted in random key order made the next close's delete of them random on one
-     * side (29.8 s for 380,600 rows; 2 s for the same number in key order).
+     * side (29.8 s for 380,600 rows; 2 s for the same number in key order). First argument: the relation, {@code usage_events}
+     * or, on PostgreSQL, the month's partition.
      */
     static final String SEGMENT_USAGE = """
             SELECT e.user_id, s.seg_no, e.metric, SUM(e.quantity)
-            FROM usage_events e
+            FROM %s e
             LEFT JOIN segment_bounds s ON s.user_id = e.user_id AND e.ts_us >= s.start_us AND e.ts_us < s.end_us
             WHERE e.month = %d
             GROUP BY e.user_id, s.seg_no, e.metric
             ORDER BY e.user_id, s.seg_no NULLS FIRST, e.metric
             """;
 
-    /** Day of the month from microseconds: FLOOR of a decimal division works alike in DuckDB and PostgreSQL. */
+    /**
+     * Day of the month from microseconds: FLOOR of a decimal division works alike in DuckDB and PostgreSQL. Second argument:
+     * the relation, {@code usage_events} or, on PostgreSQL, the month's partition.
+     */
     static final String DAILY_USAGE = """
             SELECT user_id, metric, CAST(FLOOR((ts_us - %d) / 86400000000.0) AS INTEGER) + 1 AS day_of_month, SUM(quantity)
-            FROM usage_events WHERE month = %d
+            FROM %s WHERE month = %d
             GROUP BY user_id, metric, day_of_month
             ORDER BY user_id, metric, day_of_month
             """;
