@@ -133,7 +133,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
     @Override
     public synchronized void dailyUsage(int month, long monthStartMicros, Consumer<DailyUsage> sink) {
         try (Statement st = connection().createStatement();
-                ResultSet rs = st.executeQuery(EventClassification.DAILY_USAGE.formatted(monthStartMicros, month))) {
+                ResultSet rs = st.executeQuery(EventClassification.DAILY_USAGE.formatted(monthStartMicros, "usage_events", month))) {
             while (rs.next()) {
                 sink.accept(new DailyUsage(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4)));
             }
@@ -149,7 +149,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             st.execute("CREATE TEMP TABLE segment_bounds AS SELECT * FROM read_csv('" + segmentsCsv.toAbsolutePath().toString().replace("'", "''")
                     + "', header = false, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
                     + "columns = {'user_id': 'VARCHAR', 'seg_no': 'INTEGER', 'start_us': 'BIGINT', 'end_us': 'BIGINT'})");
-            try (ResultSet rs = st.executeQuery(EventClassification.SEGMENT_USAGE.formatted(month))) {
+            try (ResultSet rs = st.executeQuery(EventClassification.SEGMENT_USAGE.formatted("usage_events", month))) {
                 while (rs.next()) {
                     int seg = rs.getInt(2);
                     sink.accept(new SegmentUsageRow(rs.getString(1), rs.wasNull() ? null : seg, rs.getString(3), rs.getLong(4)));

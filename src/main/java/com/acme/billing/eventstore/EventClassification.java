@@ -26,16 +26,26 @@ final class EventClassification {
 
     /** The working tables; each adapter drops its own {@code staged}. */
     static final List<String> DROP = List.of("DROP TABLE IF EXISTS ingest_known", "DROP TABLE IF EXISTS ingest_id_counts",
-            "DROP TABLE IF EXISTS ingest_repeat_rows", "DROP TABLE IF EXISTS ingest_later");
+            "DROP TABLE IF EXISTS ingest_repeat_rows", "DROP TABLE IF EXISTS ingest_later", "DROP TABLE IF EXISTS ingest_known_ids");
+
+    /** Creates {@code ingest_known (line, outcome)}: the staged lines whose event_id is stored, each A, D or C. */
+    @FunctionalInterface
+    interface KnownRows {
+        void create(Statement st) throws SQLException;
+    }
+
+    /** Stores the new rows: {@code staged} filtered by {@code rest} (empty, or a WHERE clause); returns the rows stored. */
+    @FunctionalInterface
+    interface NewRows {
+        long insert(Statement st, String rest) throws SQLException;
+    }
 
     /**
-     * Classifies and stores; {@code staged} must hold the file's events (their number is counted here,
-     * in the same pass that finds the repeated ids). Runs inside the caller's transaction. {@code insertOrder} is an ORDER BY for the insert, or empty: PostgreSQL fills its
-     * B-tree on event_id far faster in key order (38 s instead of 105 s for ten million random ids).
+     * The stored rows compared with the staged ones by a join of {@code staged} with {@code usage_events} on event_id (DuckDB;
+     * PostgreSQL finds the stored rows through its dedupe table, {@link PostgresEventStore}).
      */
-    static EventStore.StoreResult classifyAndInsert(Statement st, long fileId, String insertOrder) throws SQLException {
-        // Rows whose id is stored: this very line stored by an earlier attempt (A), same content (D), other content (C).
-        st.execute("""
+    static KnownRows knownByJoin(long fileId) {
+        return st -> st.execute("""
                 CREATE TEMP TABLE ingest_known AS
                 SELECT s.line,
                     CASE WHEN e.file_id = %d AND e.line = s.line THEN 'A'
@@ -43,6 +53,26 @@ final class EventClassification {
                          ELSE 'C' END AS outcome
                 FROM staged s JOIN usage_events e ON e.event_id = s.event_id
                 """.formatted(fileId));
+    }
+
+    /** The plain insert into {@code usage_events}; {@code insertOrder} is an ORDER BY for it, or empty. */
+    static NewRows insertInto(long fileId, String insertOrder) {
+        return (st, rest) -> st.executeUpdate("INSERT INTO usage_events (event_id, ts_us, month, user_id, metric, quantity, file_id, line) "
+                + "SELECT event_id, ts_us, month, user_id, metric, quantity, " + fileId + ", line FROM staged" + rest + insertOrder);
+    }
+
+    /** {@link #classifyAndInsert(Statement, KnownRows, NewRows)} with the join on {@code usage_events} and its plain insert. */
+    static EventStore.StoreResult classifyAndInsert(Statement st, long fileId, String insertOrder) throws SQLException {
+        return classifyAndInsert(st, knownByJoin(fileId), insertInto(fileId, insertOrder));
+    }
+
+    /**
+     * Classifies and stores; {@code staged} must hold the file's events (their number is counted here,
+     * in the same pass that finds the repeated ids). Runs inside the caller's transaction. Rows whose id is stored come from
+     * {@code known}: this very line stored by an earlier attempt (A), same content (D), other content (C).
+     */
+    static EventStore.StoreResult classifyAndInsert(Statement st, KnownRows known, NewRows newRows) throws SQLException {
+        known.create(st);
         // Ids repeated within the file, and (the ROLLUP's grand total, whole = 1) the number of staged events.
         st.execute("""
                 CREATE TEMP TABLE ingest_id_counts AS
@@ -72,8 +102,7 @@ final class EventClassification {
         long exceptional = count(st, "SELECT (SELECT COUNT(*) FROM ingest_known) + (SELECT COUNT(*) FROM ingest_later)");
         // The rest is new: not stored, and the first line of its id in the file.
         String rest = exceptional == 0 ? "" : " WHERE line NOT IN (SELECT line FROM ingest_known UNION ALL SELECT line FROM ingest_later)";
-        long inserted = st.executeUpdate("INSERT INTO usage_events (event_id, ts_us, month, user_id, metric, quantity, file_id, line) "
-                + "SELECT event_id, ts_us, month, user_id, metric, quantity, " + fileId + ", line FROM staged" + rest + insertOrder);
+        long inserted = newRows.insert(st, rest);
         long accepted = inserted;
         long duplicates = 0;
         long classified = inserted;
@@ -120,21 +149,25 @@ final class EventClassification {
     /**
      * In the key order of {@code rating_usage}: H2 keeps a table's rows in insertion order and its primary key
      * in a second tree, so rows inserted in random key order made the next close's delete of them random on one
-     * side (29.8 s for 380,600 rows; 2 s for the same number in key order).
+     * side (29.8 s for 380,600 rows; 2 s for the same number in key order). First argument: the relation, {@code usage_events}
+     * or, on PostgreSQL, the month's partition.
      */
     static final String SEGMENT_USAGE = """
             SELECT e.user_id, s.seg_no, e.metric, SUM(e.quantity)
-            FROM usage_events e
+            FROM %s e
             LEFT JOIN segment_bounds s ON s.user_id = e.user_id AND e.ts_us >= s.start_us AND e.ts_us < s.end_us
             WHERE e.month = %d
             GROUP BY e.user_id, s.seg_no, e.metric
             ORDER BY e.user_id, s.seg_no NULLS FIRST, e.metric
             """;
 
-    /** Day of the month from microseconds: FLOOR of a decimal division works alike in DuckDB and PostgreSQL. */
+    /**
+     * Day of the month from microseconds: FLOOR of a decimal division works alike in DuckDB and PostgreSQL. Second argument:
+     * the relation, {@code usage_events} or, on PostgreSQL, the month's partition.
+     */
     static final String DAILY_USAGE = """
             SELECT user_id, metric, CAST(FLOOR((ts_us - %d) / 86400000000.0) AS INTEGER) + 1 AS day_of_month, SUM(quantity)
-            FROM usage_events WHERE month = %d
+            FROM %s WHERE month = %d
             GROUP BY user_id, metric, day_of_month
             ORDER BY user_id, metric, day_of_month
             """;
