@@ -232,8 +232,7 @@ public class PostgresEventStore implements EventStore {
 
     /** The month's partition, or the partitioned table when the month has none (and so no events). */
     private String relationOf(int month) {
-        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT to_regclass('" + partition(month) + "') IS NOT NULL", Boolean.class))
-                ? partition(month) : "usage_events";
+        return Boolean.TRUE.equals(jdbc.execute((StatementCallback<Boolean>) st -> partitionExists(st, month))) ? partition(month) : "usage_events";
     }
 
     @Override
