@@ -37,7 +37,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 /**
  * {@code close-period}: {@code computeSegmentUsage} (segments of every user and the usage in each,
  * into {@code rating_segments} and {@code rating_usage}), {@code discardOldDrafts} (the drafts of an earlier close of the
- * period, in three statements) then {@code rateUsers} (chunks of users: rate, write drafts or, for a finalized period,
+ * period, in ranges of users) then {@code rateUsers} (chunks of users: rate, write drafts or, for a finalized period,
  * adjustment drafts). Parameters: {@code period} and {@code run} (the number of
  * completed closes of the period plus one, so that two runs started together are the same job
  * instance and Spring Batch refuses the second), and the non-identifying {@code catalog.version}
@@ -96,9 +96,11 @@ public class ClosePeriodJobConfig {
 
     /**
      * Removes the drafts (and an open period's usage summaries) that an earlier close wrote, so that the
-     * per-user replace of {@code rateUsers} finds nothing to delete. One transaction: a kill leaves the old drafts whole and the restart
-     * runs this step again; once it completed, a restart resumes {@code rateUsers} at its last chunk, whose
-     * users' drafts were never written, and does not come back here.
+     * per-user replace of {@code rateUsers} finds nothing to delete. A transaction per range of users: a kill leaves the later
+     * users' old drafts, and the restart runs this step again, which removes them; once it completed, a restart resumes
+     * {@code rateUsers} at its last chunk, whose users' drafts were never written, and does not come back here. Not run beside
+     * {@code computeSegmentUsage} (they touch different tables): tried, the re-close of 100,000 users took 41-43 s instead of
+     * 31-32 s, H2's writers of the two steps slowing each other down (docs/benchmarks.md).
      */
     @Bean
     Step discardOldDrafts(JobRepository jobRepository, PlatformTransactionManager transactionManager, InvoiceRepository invoices) {

@@ -1,6 +1,7 @@
 package com.acme.billing.invoice;
 
 import com.acme.billing.period.BillingPeriod;
+import com.acme.billing.platform.RangedDelete;
 import com.acme.billing.rating.Segment;
 import com.acme.billing.subscription.SubscriptionState;
 import java.util.ArrayList;
@@ -24,21 +25,29 @@ public class RatingInputRepository {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate eachBatch;
+    private final RangedDelete rangedDelete;
 
-    public RatingInputRepository(JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+    public RatingInputRepository(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, RangedDelete rangedDelete) {
         this.jdbc = jdbc;
         this.eachBatch = new TransactionTemplate(transactionManager);
         this.eachBatch.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.rangedDelete = rangedDelete;
     }
 
-    /** A sink that writes the period's inputs, after clearing the old ones. Call {@link TableSink#flush()} at the end. */
+    /**
+     * A sink that writes the period's inputs, after clearing the old ones (in ranges of users, each committed on its own: a
+     * kill leaves the rest to the restart, whose run of this step clears again). Call {@link TableSink#flush()} at the end.
+     */
     public TableSink sink(BillingPeriod period) {
         String p = period.toString();
         long start = System.nanoTime();
-        int cleared = eachBatch.execute(s -> jdbc.update("DELETE FROM rating_usage WHERE period = ?", p)
-                + jdbc.update("DELETE FROM rating_segments WHERE period = ?", p));
-        if (cleared > 0) {
-            System.err.printf("  %s: %,d rating input rows of an earlier close deleted (%.1f s)%n", p, cleared, (System.nanoTime() - start) / 1e9);
+        List<Long> cleared = rangedDelete.delete("deleting the rating inputs of an earlier close of " + p,
+                "SELECT user_id FROM rating_segments WHERE period = ? ORDER BY user_id", p,
+                List.of("DELETE FROM rating_usage WHERE period = ? AND " + RangedDelete.USERS,
+                        "DELETE FROM rating_segments WHERE period = ? AND " + RangedDelete.USERS));
+        long rows = cleared.get(0) + cleared.get(1);
+        if (rows > 0) {
+            System.err.printf("  %s: %,d rating input rows of an earlier close deleted (%.1f s)%n", p, rows, (System.nanoTime() - start) / 1e9);
         }
         return new TableSink(p);
     }

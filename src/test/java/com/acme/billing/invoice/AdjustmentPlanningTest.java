@@ -141,7 +141,7 @@ class AdjustmentPlanningTest {
     @Test
     void thePlannerNumbersAdjustmentsAfterTheFinalizedOnes() {
         billedOriginal(STARTER_MONTH, "29.00", "1.000000", "Starter plan, whole month");
-        InvoiceRepository finalized = new InvoiceRepository(null) {
+        InvoiceRepository finalized = new InvoiceRepository(null, null) {
             @Override
             public Map<String, Map<LineKey, BilledLine>> billed(String period, List<String> userIds) {
                 return Map.of("alice", billed);

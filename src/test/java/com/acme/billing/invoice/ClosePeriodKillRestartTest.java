@@ -26,7 +26,9 @@ import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code kill -9} during close-period, then {@code restart}: the same invoices and lines as an uninterrupted run. The October
@@ -133,6 +135,56 @@ class ClosePeriodKillRestartTest {
         }
     }
 
+    /**
+     * A re-close deletes the earlier close's rating inputs and drafts in ranges of users, each committed on its own; killed
+     * half-way through either, the restart deletes the rest and bills exactly what an uninterrupted re-close bills.
+     */
+    @ParameterizedTest(name = "killed while {0}")
+    @ValueSource(strings = {"deleting the rating inputs of an earlier close of 2026-10", "discarding the drafts of 2026-10"})
+    void reCloseKilledWhileDeletingTheEarlierCloseThenRestarted(String work, @TempDir Path tmp) throws Exception {
+        try (TestDatabase db = prepared.copy(tmp.resolve("killed"))) {
+            Cli cli = cli(db);
+            // What the first close writes is what the re-close must end with (nothing changed in between).
+            cli.ok("close-period", "--period", "2026-10");
+            List<String> expected = lines(db);
+            List<Long> expectedCounts = counts(db);
+            assertThat(expectedCounts).allMatch(n -> n > 1000);
+            String table = work.startsWith("deleting") ? "rating_segments" : "invoices";
+            long rowsBefore = db.jdbc().queryForObject("SELECT COUNT(*) FROM " + table, Long.class);
+            Pattern progress = Pattern.compile(Pattern.quote(work) + " \\(users\\): ([\\d,]+) /");
+            Process process = BillingProcess.start(db, NOW, List.of("-Dbilling.progress-interval-ms=1", "-Dbilling.delete-range-users=2"),
+                    "close-period", "--period", "2026-10");
+            CompletableFuture<Boolean> killed = CompletableFuture.supplyAsync(() -> {
+                try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = err.readLine()) != null) {
+                        Matcher m = progress.matcher(line);
+                        if (m.find() && Long.parseLong(m.group(1).replace(",", "")) >= 1000) {
+                            process.destroyForcibly();
+                            return true;
+                        }
+                    }
+                    return false;
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(killed.get(10, TimeUnit.SECONDS)).isTrue();
+            long rowsLeft = db.jdbc().queryForObject("SELECT COUNT(*) FROM " + table, Long.class);
+            assertThat(rowsLeft).as("the kill came half-way through the deletes of " + table).isPositive().isLessThan(rowsBefore);
+
+            List<?> executions = (List<?>) cli.ok("executions", "--json").json().get("executions");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> last = (Map<String, Object>) executions.get(0);
+            assertThat(last).containsEntry("job", "closePeriod").containsEntry("status", "STARTED");
+            cli.ok("restart", last.get("id").toString());
+
+            assertThat(lines(db)).containsExactlyElementsOf(expected);
+            assertThat(counts(db)).isEqualTo(expectedCounts);
+        }
+    }
+
     @Test
     void aSecondCloseOfTheSamePeriodWhileOneRunsIsRefused(@TempDir Path tmp) throws Exception {
         try (TestDatabase db = prepared.copy(tmp.resolve("home"))) {
@@ -164,6 +216,12 @@ class ClosePeriodKillRestartTest {
             cli.ok("close-period", "--period", "2026-10");
             assertThat(lines(db)).isEqualTo(afterRace);
         }
+    }
+
+    /** Rows of the scratch tables, invoices and usage summaries. */
+    static List<Long> counts(TestDatabase db) {
+        return List.of("rating_segments", "rating_usage", "invoices", "usage_summaries").stream()
+                .map(table -> db.jdbc().queryForObject("SELECT COUNT(*) FROM " + table, Long.class)).toList();
     }
 
     static List<String> lines(TestDatabase db) {
