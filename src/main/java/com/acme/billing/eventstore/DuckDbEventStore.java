@@ -80,7 +80,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
                     st.execute("CREATE TEMP VIEW staged AS SELECT * FROM (VALUES (0::BIGINT, ''::VARCHAR, 0::BIGINT, 0::INTEGER, "
                             + "''::VARCHAR, ''::VARCHAR, 0::BIGINT)) t(line, event_id, ts_us, month, user_id, metric, quantity) WHERE false");
                 }
-                StoreResult result = EventClassification.classifyAndInsert(st, fileId, "");
+                StoreResult result = EventClassification.classifyAndInsert(st, fileId, "", "hash(event_id)");
                 dropWorkingTables(st);
                 c.commit();
                 return result;

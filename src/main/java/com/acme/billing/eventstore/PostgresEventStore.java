@@ -143,7 +143,7 @@ public class PostgresEventStore implements EventStore {
                 throw e;
             }
             connection.rollback(savepoint);
-            StoreResult result = EventClassification.classifyAndInsert(st, knownRows(fileId), newRows(fileId));
+            StoreResult result = EventClassification.classifyAndInsert(st, knownRows(fileId), newRows(fileId), "hashtextextended(event_id, 0)");
             if (result.staged() != staged) {
                 throw new IllegalStateException("copied " + staged + " staged events but classified " + result.staged() + "; nothing stored");
             }
