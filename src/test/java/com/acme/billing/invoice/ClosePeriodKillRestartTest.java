@@ -1,6 +1,7 @@
 package com.acme.billing.invoice;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.acme.billing.tools.SubscriptionGenerator;
 import com.acme.billing.tools.UsageLogGenerator;
@@ -26,9 +27,7 @@ import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code kill -9} during close-period, then {@code restart}: the same invoices and lines as an uninterrupted run. The October
@@ -136,12 +135,15 @@ class ClosePeriodKillRestartTest {
     }
 
     /**
-     * A re-close deletes the earlier close's rating inputs and drafts in ranges of users, each committed on its own; killed
-     * half-way through either, the restart deletes the rest and bills exactly what an uninterrupted re-close bills.
+     * A re-close deletes the earlier close's rating inputs, then its drafts, in ranges of users, each committed on its own.
+     * Killed half-way through the first, restarted and killed half-way through the second, restarted again: it bills exactly
+     * what the first close billed, with the same rows in the scratch tables, invoices and usage summaries. On H2 only: the
+     * restart is Spring Batch's and the same on both databases, the ranged deletes run on PostgreSQL in ClosePeriodTest's
+     * re-closes, and the suite's time budget is better spent elsewhere (about 30 s a database).
      */
-    @ParameterizedTest(name = "killed while {0}")
-    @ValueSource(strings = {"deleting the rating inputs of an earlier close of 2026-10", "discarding the drafts of 2026-10"})
-    void reCloseKilledWhileDeletingTheEarlierCloseThenRestarted(String work, @TempDir Path tmp) throws Exception {
+    @Test
+    void reCloseKilledInEachOfItsDeletesThenRestarted(@TempDir Path tmp) throws Exception {
+        assumeThat(kind).isEqualTo(TestDatabase.Kind.H2);
         try (TestDatabase db = prepared.copy(tmp.resolve("killed"))) {
             Cli cli = cli(db);
             // What the first close writes is what the re-close must end with (nothing changed in between).
@@ -149,40 +151,53 @@ class ClosePeriodKillRestartTest {
             List<String> expected = lines(db);
             List<Long> expectedCounts = counts(db);
             assertThat(expectedCounts).allMatch(n -> n > 1000);
-            String table = work.startsWith("deleting") ? "rating_segments" : "invoices";
-            long rowsBefore = db.jdbc().queryForObject("SELECT COUNT(*) FROM " + table, Long.class);
-            Pattern progress = Pattern.compile(Pattern.quote(work) + " \\(users\\): ([\\d,]+) /");
-            Process process = BillingProcess.start(db, NOW, List.of("-Dbilling.progress-interval-ms=1", "-Dbilling.delete-range-users=2"),
-                    "close-period", "--period", "2026-10");
-            CompletableFuture<Boolean> killed = CompletableFuture.supplyAsync(() -> {
-                try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = err.readLine()) != null) {
-                        Matcher m = progress.matcher(line);
-                        if (m.find() && Long.parseLong(m.group(1).replace(",", "")) >= 1000) {
-                            process.destroyForcibly();
-                            return true;
-                        }
-                    }
-                    return false;
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            });
-            assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(killed.get(10, TimeUnit.SECONDS)).isTrue();
-            long rowsLeft = db.jdbc().queryForObject("SELECT COUNT(*) FROM " + table, Long.class);
-            assertThat(rowsLeft).as("the kill came half-way through the deletes of " + table).isPositive().isLessThan(rowsBefore);
 
-            List<?> executions = (List<?>) cli.ok("executions", "--json").json().get("executions");
-            @SuppressWarnings("unchecked")
-            Map<String, Object> last = (Map<String, Object>) executions.get(0);
-            assertThat(last).containsEntry("job", "closePeriod").containsEntry("status", "STARTED");
-            cli.ok("restart", last.get("id").toString());
+            killHalfWay(db, "deleting the rating inputs of an earlier close of 2026-10", "rating_segments", "close-period", "--period", "2026-10");
+            String execution = lastCloseStarted(cli);
+            killHalfWay(db, "discarding the drafts of 2026-10", "invoices", "restart", execution);
+            // The restart was an execution of its own, which the second kill left STARTED in turn.
+            String restarted = lastCloseStarted(cli);
+            assertThat(restarted).isNotEqualTo(execution);
+            cli.ok("restart", restarted);
 
             assertThat(lines(db)).containsExactlyElementsOf(expected);
             assertThat(counts(db)).isEqualTo(expectedCounts);
         }
+    }
+
+    /** Runs the command in a JVM of its own with ranges of 20 users and kills it when the work is past 1,000 users. */
+    void killHalfWay(TestDatabase db, String work, String table, String... command) throws Exception {
+        long rowsBefore = db.jdbc().queryForObject("SELECT COUNT(*) FROM " + table, Long.class);
+        Pattern progress = Pattern.compile(Pattern.quote(work) + " \\(users\\): ([\\d,]+) /");
+        Process process = BillingProcess.start(db, NOW, List.of("-Dbilling.progress-interval-ms=1", "-Dbilling.delete-range-users=20"), command);
+        CompletableFuture<Boolean> killed = CompletableFuture.supplyAsync(() -> {
+            try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = err.readLine()) != null) {
+                    Matcher m = progress.matcher(line);
+                    if (m.find() && Long.parseLong(m.group(1).replace(",", "")) >= 1000) {
+                        process.destroyForcibly();
+                        return true;
+                    }
+                }
+                return false;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(killed.get(10, TimeUnit.SECONDS)).as(work).isTrue();
+        long rowsLeft = db.jdbc().queryForObject("SELECT COUNT(*) FROM " + table, Long.class);
+        assertThat(rowsLeft).as("the kill came half-way through " + work).isPositive().isLessThan(rowsBefore);
+    }
+
+    /** The id of the last closePeriod execution, which a kill left STARTED. */
+    static String lastCloseStarted(Cli cli) {
+        List<?> executions = (List<?>) cli.ok("executions", "--json").json().get("executions");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> last = (Map<String, Object>) executions.get(0);
+        assertThat(last).containsEntry("job", "closePeriod").containsEntry("status", "STARTED");
+        return last.get("id").toString();
     }
 
     @Test
