@@ -165,11 +165,11 @@ class ClosePeriodKillRestartTest {
         }
     }
 
-    /** Runs the command in a JVM of its own with ranges of 20 users and kills it when the work is past 1,000 users. */
+    /** Runs the command in a JVM of its own with ranges of 100 users and kills it when the work is past 1,000 users. */
     void killHalfWay(TestDatabase db, String work, String table, String... command) throws Exception {
         long rowsBefore = db.jdbc().queryForObject("SELECT COUNT(*) FROM " + table, Long.class);
         Pattern progress = Pattern.compile(Pattern.quote(work) + " \\(users\\): ([\\d,]+) /");
-        Process process = BillingProcess.start(db, NOW, List.of("-Dbilling.progress-interval-ms=1", "-Dbilling.delete-range-users=20"), command);
+        Process process = BillingProcess.start(db, NOW, List.of("-Dbilling.progress-interval-ms=1", "-Dbilling.delete-range-users=100"), command);
         CompletableFuture<Boolean> killed = CompletableFuture.supplyAsync(() -> {
             try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
                 String line;
