@@ -50,7 +50,7 @@ public class RangedDelete {
      * Runs the statements for every range of users, in one transaction per range, and returns the rows each statement deleted
      * (in the order of the statements).
      *
-     * @param label       what the progress line calls the work ("discarding drafts 2026-10")
+     * @param label       what the progress line calls the work ("discarding the drafts of 2026-10")
      * @param usersSql    the users of the rows, in the database's order of {@code user_id} (repeats allowed), with one parameter:
      *                    the period
      * @param period      the first parameter of every statement and of {@code usersSql}
