@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code kill -9} during close-period, then {@code restart}: the same invoices and lines as an uninterrupted run. The October
- * every test closes (catalog, 6,000 subscriptions, 200,000 events ingested) is built once per database and copied for each
+ * every test closes (catalog, 3,000 subscriptions, 100,000 events ingested) is built once per database and copied for each
  * database a test needs.
  */
 @ParameterizedClass(name = "{0}")
@@ -56,9 +56,9 @@ class ClosePeriodKillRestartTest {
     @BeforeAll
     static void generate() {
         PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
-        assertThat(SubscriptionGenerator.main(new String[] {"--users", "6000", "--period", "2026-10", "--seed", "3", "--out",
+        assertThat(SubscriptionGenerator.main(new String[] {"--users", "3000", "--period", "2026-10", "--seed", "3", "--out",
                 shared.resolve("subs.csv").toString()}, quiet, System.err)).isZero();
-        assertThat(UsageLogGenerator.main(new String[] {"--events", "200000", "--users", "6500", "--period", "2026-10", "--seed", "4",
+        assertThat(UsageLogGenerator.main(new String[] {"--events", "100000", "--users", "3250", "--period", "2026-10", "--seed", "4",
                 "--out", shared.resolve("usage.csv").toString()}, quiet, System.err)).isZero();
     }
 
@@ -95,7 +95,7 @@ class ClosePeriodKillRestartTest {
             expectedJson = cli(reference).ok("close-period", "--period", "2026-10", "--json").json();
             expected = lines(reference);
         }
-        assertThat(expected).hasSizeGreaterThan(4000);
+        assertThat(expected).hasSizeGreaterThan(2000);
 
         try (TestDatabase db = prepared.copy(tmp.resolve("killed"))) {
             Cli cli = cli(db);
@@ -106,7 +106,7 @@ class ClosePeriodKillRestartTest {
                     String line;
                     while ((line = err.readLine()) != null) {
                         Matcher m = PROGRESS.matcher(line);
-                        if (m.find() && Long.parseLong(m.group(1).replace(",", "")) >= 1500) {
+                        if (m.find() && Long.parseLong(m.group(1).replace(",", "")) >= 1000) {
                             process.destroyForcibly();
                             return true;
                         }
@@ -165,17 +165,17 @@ class ClosePeriodKillRestartTest {
         }
     }
 
-    /** Runs the command in a JVM of its own with ranges of 100 users and kills it when the work is past 1,000 users. */
+    /** Runs the command in a JVM of its own with ranges of 50 users and kills it when the work is past 600 users. */
     void killHalfWay(TestDatabase db, String work, String table, String... command) throws Exception {
         long rowsBefore = db.jdbc().queryForObject("SELECT COUNT(*) FROM " + table, Long.class);
         Pattern progress = Pattern.compile(Pattern.quote(work) + " \\(users\\): ([\\d,]+) /");
-        Process process = BillingProcess.start(db, NOW, List.of("-Dbilling.progress-interval-ms=1", "-Dbilling.delete-range-users=100"), command);
+        Process process = BillingProcess.start(db, NOW, List.of("-Dbilling.progress-interval-ms=1", "-Dbilling.delete-range-users=50"), command);
         CompletableFuture<Boolean> killed = CompletableFuture.supplyAsync(() -> {
             try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = err.readLine()) != null) {
                     Matcher m = progress.matcher(line);
-                    if (m.find() && Long.parseLong(m.group(1).replace(",", "")) >= 1000) {
+                    if (m.find() && Long.parseLong(m.group(1).replace(",", "")) >= 600) {
                         process.destroyForcibly();
                         return true;
                     }
