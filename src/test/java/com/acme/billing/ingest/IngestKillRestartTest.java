@@ -7,17 +7,11 @@ import com.acme.billing.support.BillingProcess;
 import com.acme.billing.support.Cli;
 import com.acme.billing.support.Stores;
 import com.acme.billing.support.TestDatabase;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -131,27 +125,7 @@ class IngestKillRestartTest {
 
     /** Runs the ingest in its own JVM and kills it (SIGKILL) when a line on its stderr matches. */
     private static List<String> runAndKill(TestDatabase db, Predicate<String> killWhen) throws Exception {
-        Process process = BillingProcess.start(db, NOW, List.of("-Dbilling.progress-interval-ms=50", "-Dbilling.ingest.chunk-size=1000"),
-                "ingest", log.toString(), "--json");
-        List<String> seen = new ArrayList<>();
-        CompletableFuture<Boolean> killed = CompletableFuture.supplyAsync(() -> {
-            try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = err.readLine()) != null) {
-                    seen.add(line);
-                    if (killWhen.test(line)) {
-                        process.destroyForcibly();
-                        return true;
-                    }
-                }
-                return false;
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        });
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(killed.get(10, TimeUnit.SECONDS)).as("killed; stderr was: " + seen).isTrue();
-        assertThat(process.exitValue()).isEqualTo(137);
-        return seen;
+        return BillingProcess.killWhen(BillingProcess.start(db, NOW, List.of("-Dbilling.progress-interval-ms=50",
+                "-Dbilling.ingest.chunk-size=1000"), "ingest", log.toString(), "--json"), killWhen);
     }
 }

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -99,25 +98,8 @@ class ClosePeriodKillRestartTest {
 
         try (TestDatabase db = prepared.copy(tmp.resolve("killed"))) {
             Cli cli = cli(db);
-            Process process = BillingProcess.start(db, NOW, List.of("-Dbilling.progress-interval-ms=20", "-Dbilling.rating.chunk-size=50"),
+            killAt(db, PROGRESS, 1000, List.of("-Dbilling.progress-interval-ms=20", "-Dbilling.rating.chunk-size=50"),
                     "close-period", "--period", "2026-10");
-            CompletableFuture<Boolean> killed = CompletableFuture.supplyAsync(() -> {
-                try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = err.readLine()) != null) {
-                        Matcher m = PROGRESS.matcher(line);
-                        if (m.find() && Long.parseLong(m.group(1).replace(",", "")) >= 1000) {
-                            process.destroyForcibly();
-                            return true;
-                        }
-                    }
-                    return false;
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            });
-            assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(killed.get(10, TimeUnit.SECONDS)).isTrue();
             long draftsBefore = db.jdbc().queryForObject("SELECT COUNT(*) FROM invoices", Long.class);
             assertThat(draftsBefore).as("some chunks committed before the kill").isPositive();
 
@@ -168,27 +150,18 @@ class ClosePeriodKillRestartTest {
     /** Runs the command in a JVM of its own with ranges of 50 users and kills it when the work is past 600 users. */
     void killHalfWay(TestDatabase db, String work, String table, String... command) throws Exception {
         long rowsBefore = db.jdbc().queryForObject("SELECT COUNT(*) FROM " + table, Long.class);
-        Pattern progress = Pattern.compile(Pattern.quote(work) + " \\(users\\): ([\\d,]+) /");
-        Process process = BillingProcess.start(db, NOW, List.of("-Dbilling.progress-interval-ms=1", "-Dbilling.delete-range-users=50"), command);
-        CompletableFuture<Boolean> killed = CompletableFuture.supplyAsync(() -> {
-            try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = err.readLine()) != null) {
-                    Matcher m = progress.matcher(line);
-                    if (m.find() && Long.parseLong(m.group(1).replace(",", "")) >= 600) {
-                        process.destroyForcibly();
-                        return true;
-                    }
-                }
-                return false;
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        });
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(killed.get(10, TimeUnit.SECONDS)).as(work).isTrue();
+        killAt(db, Pattern.compile(Pattern.quote(work) + " \\(users\\): ([\\d,]+) /"), 600,
+                List.of("-Dbilling.progress-interval-ms=1", "-Dbilling.delete-range-users=50"), command);
         long rowsLeft = db.jdbc().queryForObject("SELECT COUNT(*) FROM " + table, Long.class);
         assertThat(rowsLeft).as("the kill came half-way through " + work).isPositive().isLessThan(rowsBefore);
+    }
+
+    /** Runs the command in a JVM of its own and kills it (SIGKILL) once its progress (group 1 of the pattern) reaches {@code at}. */
+    static void killAt(TestDatabase db, Pattern progress, long at, List<String> properties, String... command) throws Exception {
+        BillingProcess.killWhen(BillingProcess.start(db, NOW, properties, command), line -> {
+            Matcher m = progress.matcher(line);
+            return m.find() && Long.parseLong(m.group(1).replace(",", "")) >= at;
+        });
     }
 
     /** The id of the last closePeriod execution, which a kill left STARTED. */

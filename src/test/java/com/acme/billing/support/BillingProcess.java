@@ -1,10 +1,19 @@
 package com.acme.billing.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.acme.billing.BillingApplication;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /** {@code jobs/billing} in a JVM of its own (stdout discarded, stderr to read), for the tests that kill it. */
 public final class BillingProcess {
@@ -36,5 +45,32 @@ public final class BillingProcess {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(db.env());
         return builder;
+    }
+
+    /**
+     * Reads the process's stderr and kills it (SIGKILL: no shutdown hook runs) at the first line that matches; waits for it to
+     * end and asserts that the kill, not the end of the command, ended it. Returns the stderr lines read, the matching one last.
+     */
+    public static List<String> killWhen(Process process, Predicate<String> when) throws Exception {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Boolean> killed = CompletableFuture.supplyAsync(() -> {
+            try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = err.readLine()) != null) {
+                    seen.add(line);
+                    if (when.test(line)) {
+                        process.destroyForcibly();
+                        return true;
+                    }
+                }
+                return false;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(killed.get(10, TimeUnit.SECONDS)).as("killed; stderr was: " + seen).isTrue();
+        assertThat(process.exitValue()).isEqualTo(137);
+        return List.copyOf(seen);
     }
 }
