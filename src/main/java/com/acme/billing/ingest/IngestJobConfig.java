@@ -3,6 +3,7 @@ package com.acme.billing.ingest;
 import com.acme.billing.eventstore.EventStore;
 
 import com.acme.billing.platform.Progress;
+import com.acme.billing.platform.ScopedTargets;
 import com.acme.billing.catalog.store.CatalogRepository;
 import com.acme.billing.platform.BillingPaths;
 import com.acme.billing.ops.ExecutionOwnerListener;
@@ -97,8 +98,9 @@ public class IngestJobConfig {
         return new StepBuilder("stageUsageFile", jobRepository)
                 .<UsageLine, StagedLine>chunk(chunkSize)
                 .transactionManager(transactionManager)
-                .reader(usageLogReader)
-                .processor(usageLineValidator)
+                // Two calls a line: on the targets, not through the step-scoped proxies (see ScopedTargets).
+                .reader(ScopedTargets.reader(usageLogReader))
+                .processor(ScopedTargets.processor(usageLineValidator))
                 .writer(stagingWriter)
                 .build();
     }
