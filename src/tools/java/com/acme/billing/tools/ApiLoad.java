@@ -102,6 +102,7 @@ public final class ApiLoad {
 
         String[] features = {"ai_replies", "lead_capture", "inbox_triage", "crm_sync"};
         AtomicLong notOk = new AtomicLong();
+        java.util.concurrent.ConcurrentMap<Integer, Long> statuses = new java.util.concurrent.ConcurrentSkipListMap<>();
         // Warm-up of the check path with the same clients, not measured: 40 requests leave it interpreted, and the
         // JIT compiling it during the measured run is start-up cost, not the steady state a long-running serve is in.
         int warmChecks = Integer.parseInt(options.getOrDefault("check-warm-up", "5000"));
@@ -118,12 +119,16 @@ public final class ApiLoad {
             latencies[i] = System.nanoTime() - start;
             if (status != 200) {
                 notOk.incrementAndGet();
+                statuses.merge(status, 1L, Long::sum);
             }
         }, latencies);
         Arrays.sort(latencies);
         out.printf("check requests=%d clients=%d seconds=%.3f requests_per_second=%.0f p50_ms=%.2f p99_ms=%.2f max_ms=%.2f not_200=%d%n", checks,
                 checkClients, checkNanos / 1e9, checks / (checkNanos / 1e9), latencies[checks / 2] / 1e6, latencies[(int) (checks * 0.99)] / 1e6,
                 latencies[checks - 1] / 1e6, notOk.get());
+        if (!statuses.isEmpty()) {
+            err.println("check answers other than 200, by status: " + statuses);
+        }
         return failed.get() == 0 && notOk.get() == 0 ? 0 : 1;
     }
 
