@@ -13,6 +13,11 @@ final class AbandonCommand extends BillingCommand {
     long id;
 
     @Override
+    boolean fewBeans() {
+        return true;
+    }
+
+    @Override
     int run(CommandContext context) {
         JobExecution abandoned = Audited.run(context, "abandon", "execution:" + id, () -> context.bean(Operations.class).abandon(id),
                 a -> AuditOutcome.ok());

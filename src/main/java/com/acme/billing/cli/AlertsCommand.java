@@ -30,6 +30,11 @@ final class AlertsCommand extends BillingCommand {
     }
 
     @Override
+    boolean fewBeans() {
+        return true;
+    }
+
+    @Override
     int run(CommandContext context) {
         Console console = context.console();
         if (deliver) {

@@ -123,6 +123,9 @@ public final class BillingCli {
         if (!excluded.isEmpty()) {
             settings.put("spring.autoconfigure.exclude", String.join(",", excluded));
         }
+        if (command.fewBeans()) {
+            settings.put("spring.main.lazy-initialization", "true");
+        }
         SpringApplication application = new SpringApplication(BillingApplication.class);
         application.setWebApplicationType(command.web() ? WebApplicationType.SERVLET : WebApplicationType.NONE);
         application.setAddCommandLineProperties(false);

@@ -16,6 +16,11 @@ final class ExecutionsCommand extends BillingCommand {
     }
 
     @Override
+    boolean fewBeans() {
+        return true;
+    }
+
+    @Override
     int run(CommandContext context) {
         Console console = context.console();
         List<Operations.ExecutionRow> rows = context.bean(Operations.class).executions(failed);

@@ -23,6 +23,11 @@ final class PushStatusCommand extends BillingCommand {
     }
 
     @Override
+    boolean fewBeans() {
+        return true;
+    }
+
+    @Override
     int run(CommandContext context) {
         PushStripeService push = context.bean(PushStripeService.class);
         Console console = context.console();

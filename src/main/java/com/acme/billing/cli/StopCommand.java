@@ -15,6 +15,11 @@ final class StopCommand extends BillingCommand {
     }
 
     @Override
+    boolean fewBeans() {
+        return true;
+    }
+
+    @Override
     int run(CommandContext context) {
         Audited.run(context, "stop", "execution:" + id, () -> {
             context.bean(Operations.class).stop(id);

@@ -13,6 +13,7 @@ import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
 /** The operators' commands on Spring Batch's job repository: executions, restart, stop, abandon. */
@@ -27,7 +28,12 @@ public class Operations {
     private final JobRunner jobRunner;
     private final JdbcClient jdbc;
 
-    public Operations(JobOperator jobOperator, JobRepository jobRepository, JobRunner jobRunner, JdbcClient jdbc) {
+    /**
+     * The job operator (and the runner over it) only when a restart, stop or abandon asks for it: creating it registers
+     * every job of the application, which a command that only lists the runs ({@code executions}, started with lazy beans,
+     * see BillingCommand#fewBeans) would otherwise pay for at each start.
+     */
+    public Operations(@Lazy JobOperator jobOperator, JobRepository jobRepository, @Lazy JobRunner jobRunner, JdbcClient jdbc) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.jobRunner = jobRunner;
