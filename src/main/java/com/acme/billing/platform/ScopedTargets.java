@@ -12,7 +12,8 @@ import org.springframework.batch.infrastructure.item.ItemStreamReader;
  * {@code stageUsageFile} (10,000,000 lines, two calls a line), 8.6-11.4 s through the proxies against 5.6-6.2 s on the
  * targets (docs/benchmarks.md). The adapter asks the proxy for its target once, when the step opens its streams (the
  * step scope is active then: each partition and each restart gets its own target), and lets it go when the step closes
- * them. One step execution at a time per adapter, which is how a step runs its streams.
+ * them. One step execution at a time per adapter, which is how a step runs its streams; an adapter opened again before it
+ * was closed (two executions of one step at once in a JVM, which no command does) refuses, rather than mixing them.
  */
 public final class ScopedTargets {
 
@@ -34,7 +35,10 @@ public final class ScopedTargets {
 
     /** The object behind a scoped proxy, or the object itself when it is not one (a bean built without a scope, as in tests). */
     @SuppressWarnings("unchecked")
-    static <T> T target(T scoped) {
+    private static <T> T target(T scoped, T open) {
+        if (open != null) {
+            throw new IllegalStateException("opened again before it was closed: one step execution at a time");
+        }
         return scoped instanceof ScopedObject proxy ? (T) proxy.getTargetObject() : scoped;
     }
 
@@ -49,7 +53,7 @@ public final class ScopedTargets {
 
         @Override
         public void open(ExecutionContext context) {
-            target = target(scoped);
+            target = target(scoped, target);
             target.open(context);
         }
 
@@ -86,7 +90,7 @@ public final class ScopedTargets {
 
         @Override
         public void open(ExecutionContext context) {
-            target = target(scoped);
+            target = target(scoped, target);
         }
 
         @Override

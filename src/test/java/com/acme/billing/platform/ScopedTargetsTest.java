@@ -129,6 +129,21 @@ class ScopedTargetsTest {
     }
 
     @Test
+    void anAdapterOpenedTwiceBeforeClosingRefuses() {
+        ItemStreamReader<String> reader = ScopedTargets.reader(new LettersReader("ab"));
+        ItemProcessor<String, String> processor = ScopedTargets.processor(item -> item);
+        reader.open(new ExecutionContext());
+        ((ItemStream) processor).open(new ExecutionContext());
+        assertThatThrownBy(() -> reader.open(new ExecutionContext())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("one step execution at a time");
+        assertThatThrownBy(() -> ((ItemStream) processor).open(new ExecutionContext())).isInstanceOf(IllegalStateException.class);
+        reader.close();
+        ((ItemStream) processor).close();
+        reader.open(new ExecutionContext());
+        ((ItemStream) processor).open(new ExecutionContext());
+    }
+
+    @Test
     void aBeanWithoutScopeIsCalledAsItIs() throws Exception {
         LettersReader plain = new LettersReader("ok");
         ItemStreamReader<String> reader = ScopedTargets.reader(plain);
