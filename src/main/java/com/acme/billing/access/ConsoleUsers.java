@@ -114,7 +114,13 @@ public class ConsoleUsers {
         return false;
     }
 
-    private static final String DUMMY_HASH = new BCryptPasswordEncoder(BCRYPT_COST).encode("no account has this password");
+    /**
+     * bcrypt of "no account has this password" at {@value #BCRYPT_COST} (the cost is read from the hash, so checking against
+     * it takes as long as against a real account's). Written out rather than computed when the class loads: computing it
+     * cost every command that creates this bean, which is every command, about 0.1 s of start-up for a hash that only
+     * serve's sign-in uses (docs/benchmarks.md, "Start-up").
+     */
+    static final String DUMMY_HASH = "$2a$11$rSP.OPdepIFqYbwhwZmPbus62Gylv7mNg3Wh5480nnU7aLOVigz/2";
 
     /** One more failed sign-in in a row; the {@value #MAX_FAILURES}th locks the account for {@link #LOCK_OUT}. */
     @Transactional
