@@ -129,6 +129,9 @@ public final class BillingCli {
         SpringApplication application = new SpringApplication(BillingApplication.class);
         application.setWebApplicationType(command.web() ? WebApplicationType.SERVLET : WebApplicationType.NONE);
         application.setAddCommandLineProperties(false);
+        if (!command.web()) {
+            application.setApplicationContextFactory(type -> new SharedScanContext());
+        }
         application.addListeners(new Settings.First(settings));
         ConfigurableApplicationContext context;
         try {
