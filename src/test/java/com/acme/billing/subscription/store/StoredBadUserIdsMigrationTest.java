@@ -34,7 +34,7 @@ class StoredBadUserIdsMigrationTest {
 
     @BeforeEach
     void setUp() {
-        db = TestDatabase.create(kind, tmp.resolve("home"));
+        db = TestDatabase.empty(kind, tmp.resolve("home")); // migrated step by step by the test
         cli = db.cli().with("BILLING_NOW", "2026-11-04T00:00:00Z");
     }
 
