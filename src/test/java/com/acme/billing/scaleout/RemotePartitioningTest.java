@@ -197,7 +197,8 @@ class RemotePartitioningTest {
 
     @Test
     void remotePartitioningOnH2IsRefusedBeforeAnythingRuns(@TempDir Path tmp) throws Exception {
-        try (TestDatabase db = TestDatabase.create(TestDatabase.Kind.H2, tmp.resolve("home"))) {
+        // An empty database: the refusal must leave no trace, not even a home.
+        try (TestDatabase db = TestDatabase.empty(TestDatabase.Kind.H2, tmp.resolve("home"))) {
             for (String[] command : List.of(new String[] {"close-period", "--period", PERIOD}, new String[] {"worker"})) {
                 Cli.Result refused = db.cli().with("BILLING_PARTITIONING", "remote").run(command);
                 assertThat(refused.exit()).as(refused.toString()).isEqualTo(2);
