@@ -44,13 +44,13 @@ public final class TestDatabase implements AutoCloseable {
      */
     public static TestDatabase create(Kind kind, Path home) {
         TestDatabase template = migratedTemplate(kind);
-        try {
-            if (kind == Kind.H2) {
+        if (kind == Kind.H2) {
+            try {
                 copyTree(template.home.resolve("db"), home.resolve("db"));
-                return new TestDatabase(kind, home, null);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return new TestDatabase(kind, home, null);
         }
         String name = newName();
         admin("CREATE DATABASE " + name + " TEMPLATE " + template.pgName);
