@@ -14,6 +14,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.function.Consumer;
@@ -27,8 +29,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * The production event store: {@code usage_events} in the billing PostgreSQL database, partitioned by
  * month (migrations V3 and V23), and its dedupe table {@code usage_event_ids} (every stored event_id with its
- * month). Staged files arrive by COPY; every call joins the caller's transaction, so storing a file
- * commits together with the step's state in the job repository.
+ * month). A staged file is first loaded as if all its events were new ({@link AllNewEventsLoad}: COPY on two
+ * connections); when the dedupe key refuses an id, back at a savepoint, it is classified line by line
+ * ({@link EventClassification}). Every write joins the caller's transaction, so storing a file commits together with
+ * the step's state in the job repository.
  */
 public class PostgresEventStore implements EventStore {
 
@@ -48,20 +52,24 @@ public class PostgresEventStore implements EventStore {
         Connection connection = DataSourceUtils.getConnection(dataSource);
         try (Statement st = connection.createStatement()) {
             dropWorkingTables(st);
-            st.execute("CREATE TEMP TABLE staged (line BIGINT, event_id VARCHAR(128) COLLATE \"C\", ts_us BIGINT, month INTEGER, "
-                    + "user_id VARCHAR(64) COLLATE \"C\", metric VARCHAR(64) COLLATE \"C\", quantity BIGINT)");
-            long staged;
-            try (Reader reader = Files.newBufferedReader(stagedEvents, StandardCharsets.UTF_8)) {
-                staged = connection.unwrap(PGConnection.class).getCopyAPI()
-                        .copyIn("COPY staged FROM STDIN WITH (FORMAT csv)", reader);
+            SortedSet<Integer> months;
+            StoreResult result;
+            try (AllNewEventsLoad load = AllNewEventsLoad.start(dataSource, stagedEvents)) {
+                months = StagedMonths.of(stagedEvents);
+                ensurePartitions(st, months);
+                Savepoint savepoint = connection.setSavepoint();
+                OptionalLong loaded = load.store(connection, fileId);
+                if (loaded.isPresent()) {
+                    connection.releaseSavepoint(savepoint);
+                    result = new StoreResult(loaded.getAsLong(), loaded.getAsLong(), 0, List.of());
+                } else {
+                    connection.rollback(savepoint);
+                    result = null;
+                }
             }
-            // Fresh statistics, or the planner takes the new table for empty and loops over it.
-            st.execute("ANALYZE staged");
-            // Sorting ten million ids for the insert needs more than the default 4 MB; for this transaction only.
-            st.execute("SET LOCAL work_mem = '256MB'");
-            List<Integer> months = ints(st, "SELECT DISTINCT month FROM staged ORDER BY 1");
-            ensurePartitions(st, months);
-            StoreResult result = insertAllOrClassify(connection, st, fileId, staged);
+            if (result == null) {
+                result = classify(connection, st, fileId, stagedEvents);
+            }
             // The roll-up that follows plans on these statistics; stale ones made it sort ten million rows on disk. Only the
             // months of this file: ANALYZE of the partitioned table would sample every month again.
             for (int month : months) {
@@ -73,6 +81,28 @@ public class PostgresEventStore implements EventStore {
         } finally {
             DataSourceUtils.releaseConnection(connection, dataSource);
         }
+    }
+
+    /**
+     * A file with ids stored already or repeated within it: staged into a temporary table and classified line by line
+     * ({@link EventClassification}), the new lines stored.
+     */
+    private static StoreResult classify(Connection connection, Statement st, long fileId, Path stagedEvents) throws SQLException, IOException {
+        st.execute("CREATE TEMP TABLE staged (line BIGINT, event_id VARCHAR(128) COLLATE \"C\", ts_us BIGINT, month INTEGER, "
+                + "user_id VARCHAR(64) COLLATE \"C\", metric VARCHAR(64) COLLATE \"C\", quantity BIGINT)");
+        long staged;
+        try (Reader reader = Files.newBufferedReader(stagedEvents, StandardCharsets.UTF_8)) {
+            staged = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY staged FROM STDIN WITH (FORMAT csv)", reader);
+        }
+        // Fresh statistics, or the planner takes the new table for empty and loops over it.
+        st.execute("ANALYZE staged");
+        st.execute("SET LOCAL work_mem = '256MB'");
+        StoreResult result = EventClassification.classifyAndInsert(st, knownRows(fileId), newRows(fileId), "hashtextextended(event_id, 0)");
+        if (result.staged() != staged) {
+            throw new IllegalStateException("copied " + staged + " staged events but classified " + result.staged() + "; nothing stored");
+        }
+        dropWorkingTables(st);
+        return result;
     }
 
     /** The partition of {@code usage_events} that holds one month (yyyymm), quoted (the migration V23 names them alike). */
@@ -125,34 +155,7 @@ public class PostgresEventStore implements EventStore {
         return out;
     }
 
-    /**
-     * Most files hold only new events. So first the plain insert of their ids into the dedupe table, in key order (the
-     * fastest way to fill its B-tree), then of the events into their months' partitions (no index on event_id there): the
-     * dedupe table's key refuses the first insert if any id is stored already or repeats in the file, and then, back at the
-     * savepoint, the full classification runs. The insert is refused whole, so nothing is half stored either way.
-     */
-    private static StoreResult insertAllOrClassify(Connection connection, Statement st, long fileId, long staged) throws SQLException {
-        Savepoint savepoint = connection.setSavepoint();
-        try {
-            long inserted = newRows(fileId).insert(st, "");
-            connection.releaseSavepoint(savepoint);
-            dropWorkingTables(st);
-            return new StoreResult(staged, inserted, 0, List.of());
-        } catch (SQLException e) {
-            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                throw e;
-            }
-            connection.rollback(savepoint);
-            StoreResult result = EventClassification.classifyAndInsert(st, knownRows(fileId), newRows(fileId), "hashtextextended(event_id, 0)");
-            if (result.staged() != staged) {
-                throw new IllegalStateException("copied " + staged + " staged events but classified " + result.staged() + "; nothing stored");
-            }
-            dropWorkingTables(st);
-            return result;
-        }
-    }
-
-    /** New rows go to both tables: the ids (in key order) first, so that a repeated id stops the statement before the events. */
+    /** New rows go to both tables: the ids (in key order) first, then the events. */
     private static EventClassification.NewRows newRows(long fileId) {
         return (st, rest) -> {
             long ids = st.executeUpdate("INSERT INTO usage_event_ids (event_id, month) SELECT event_id, month FROM staged" + rest
@@ -199,8 +202,6 @@ public class PostgresEventStore implements EventStore {
         EventClassification.dropWorkingTables(st);
         st.execute("DROP TABLE IF EXISTS staged");
     }
-
-    private static final String UNIQUE_VIOLATION = "23505";
 
     @Override
     public List<Integer> monthsOf(Collection<Long> fileIds) {

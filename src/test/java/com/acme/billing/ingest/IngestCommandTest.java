@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -123,6 +124,45 @@ class IngestCommandTest {
                 + "FROM ingested_files ORDER BY file_name", String.class))
                 .containsExactly("a.csv:8:5:2:1", "b.jsonl.gz:4:1:1:2");
         assertThat(Files.list(db.home().resolve("staging")).toList()).isEmpty();
+    }
+
+    // Ids as SPEC 2 allows them (printable ASCII): with a comma, quotes, backslashes (COPY's text format escapes them), the
+    // text format's NULL marker \N, and a trailing backslash. All new: PostgreSQL stores them by its bulk load.
+    static final List<String> ODD_IDS = List.of("a,b", "say \"hi\"", "back\\slash", "\\N", "ends\\", "\\.", "\\\\.", "plain");
+
+    @Test
+    void oddEventIdsAreStoredAsTheyAreAndRecognisedWhenTheyComeAgain() throws IOException {
+        StringBuilder first = new StringBuilder("event_id,timestamp,user_id,metric,quantity\n");
+        for (String id : ODD_IDS) {
+            first.append(csv(id)).append(",2026-10-02T00:00:00Z,u1,emails_processed,1\n");
+        }
+        cli.ok("ingest", write("first.csv", first.toString()).toString());
+        assertThat(Stores.storedEvents(db)).isEqualTo(8);
+
+        // Every id again: seven identical (duplicates), "plain" with quantity 2 (conflicting), and one new id.
+        StringBuilder again = new StringBuilder("event_id,timestamp,user_id,metric,quantity\n");
+        for (String id : ODD_IDS) {
+            again.append(csv(id)).append(",2026-10-02T00:00:00Z,u1,emails_processed,").append(id.equals("plain") ? 2 : 1).append('\n');
+        }
+        again.append(csv("new\\one")).append(",2026-10-03T00:00:00Z,u1,emails_processed,5\n");
+        Map<String, Object> json = cli.ok("ingest", write("again.csv", again.toString()).toString(), "--json").json();
+
+        assertThat(json).containsEntry("accepted", 1).containsEntry("duplicates", 7).containsEntry("rejected", 1);
+        assertThat(Files.readString(db.home().resolve("rejects/again.csv.rejects.csv"))).isEqualTo("""
+                line,reason,raw
+                9,conflicting_duplicate,"plain,2026-10-02T00:00:00Z,u1,emails_processed,2"
+                """);
+        // u1 emails October: 8 x 1 + 5.
+        assertThat(Stores.usageMetrics(db)).containsExactlyEntriesOf(new TreeMap<>(Map.of("u1|emails_processed|2026-10", 13L)));
+        if (kind == TestDatabase.Kind.POSTGRES) {
+            List<String> stored = new ArrayList<>(ODD_IDS);
+            stored.add("new\\one");
+            Collections.sort(stored);
+            assertThat(db.jdbc().queryForList("SELECT event_id FROM usage_events ORDER BY event_id COLLATE \"C\"", String.class))
+                    .containsExactlyElementsOf(stored);
+            assertThat(db.jdbc().queryForList("SELECT event_id FROM usage_event_ids ORDER BY event_id COLLATE \"C\"", String.class))
+                    .containsExactlyElementsOf(stored);
+        }
     }
 
     @Test

@@ -1,0 +1,133 @@
+package com.acme.billing.eventstore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.acme.billing.support.TestDatabase;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * PostgreSQL's store of a staged file: the load of a file of new events (COPY on two connections), and its refusal when
+ * an id is stored already, after which the classification stores exactly what it should and the second connection has
+ * gone back to the pool clean. Driven through {@link PostgresEventStore#store} in a transaction, as the ingest step does.
+ */
+class AllNewEventsLoadTest {
+
+    @TempDir
+    Path tmp;
+
+    TestDatabase db;
+    HikariDataSource pool;
+    PostgresEventStore store;
+    TransactionTemplate transaction;
+    JdbcTemplate jdbc;
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabase.create(TestDatabase.Kind.POSTGRES, tmp.resolve("home"));
+        pool = new HikariDataSource();
+        pool.setJdbcUrl(db.url());
+        pool.setUsername("postgres");
+        // The step's connection and the sorting one: no more, so a connection not given back would stop the next store.
+        pool.setMaximumPoolSize(2);
+        pool.setConnectionTimeout(5_000);
+        store = new PostgresEventStore(pool);
+        transaction = new TransactionTemplate(new JdbcTransactionManager(pool));
+        jdbc = new JdbcTemplate(pool);
+    }
+
+    @AfterEach
+    void tearDown() {
+        pool.close();
+        db.close();
+    }
+
+    static final long OCT_2 = Instant.parse("2026-10-02T00:00:00Z").getEpochSecond() * 1_000_000;
+    static final long NOV_3 = Instant.parse("2026-11-03T00:00:00Z").getEpochSecond() * 1_000_000;
+
+    @Test
+    void aFileOfNewEventsIsStoredWholeWithItsFileAndLines() throws IOException {
+        Path staged = staged("""
+                2,b1,%d,202610,u1,emails_processed,3
+                3,b2,%d,202610,u2,ai_responses,1
+                5,b3,%d,202611,u1,leads_created,2
+                """.formatted(OCT_2, OCT_2 + 1, NOV_3));
+
+        assertThat(storeInTransaction(7, staged)).isEqualTo(new EventStore.StoreResult(3, 3, 0, List.of()));
+
+        assertThat(jdbc.queryForList("SELECT event_id || ':' || ts_us || ':' || month || ':' || user_id || ':' || metric || ':' || quantity "
+                + "|| ':' || file_id || ':' || line FROM usage_events ORDER BY event_id", String.class)).containsExactly(
+                "b1:" + OCT_2 + ":202610:u1:emails_processed:3:7:2",
+                "b2:" + (OCT_2 + 1) + ":202610:u2:ai_responses:1:7:3",
+                "b3:" + NOV_3 + ":202611:u1:leads_created:2:7:5");
+        assertThat(jdbc.queryForList("SELECT event_id || ':' || month FROM usage_event_ids ORDER BY event_id", String.class))
+                .containsExactly("b1:202610", "b2:202610", "b3:202611");
+        assertThat(jdbc.queryForList("SELECT tableoid::regclass::text FROM usage_events ORDER BY event_id", String.class))
+                .containsExactly("usage_events_202610", "usage_events_202610", "usage_events_202611");
+    }
+
+    @Test
+    void aStoredIdStopsTheLoadAndTheClassificationStoresTheRestWithTheConnectionsGivenBack() throws IOException {
+        storeInTransaction(1, staged("2,a0000,%d,202610,u1,emails_processed,3\n3,z9999,%d,202610,u1,emails_processed,4\n"
+                .formatted(OCT_2, OCT_2)));
+
+        // 20,000 new ids, then a0000 again, identical (it sorts first: the dedupe key refuses the first row of the sorted
+        // ids while nearly all of them are still to come), and z9999 with another quantity (conflicting).
+        StringBuilder second = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            second.append(i + 2).append(",n").append(i).append(',').append(OCT_2 + i).append(",202610,u2,ai_responses,1\n");
+        }
+        second.append("20002,a0000,").append(OCT_2).append(",202610,u1,emails_processed,3\n");
+        second.append("20003,z9999,").append(OCT_2).append(",202610,u1,emails_processed,5\n");
+
+        assertThat(storeInTransaction(2, staged(second.toString()))).isEqualTo(new EventStore.StoreResult(20_002, 20_000, 1, List.of(20_003L)));
+
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM usage_events", Long.class)).isEqualTo(20_002);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM usage_event_ids", Long.class)).isEqualTo(20_002);
+        assertThat(jdbc.queryForObject("SELECT SUM(quantity) FROM usage_events WHERE file_id = 2", Long.class)).isEqualTo(20_000);
+        // Both pool connections back, neither left in a transaction; a third file is stored through them.
+        assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isZero();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+                + "AND state LIKE 'idle in transaction%'", Long.class)).isZero();
+        assertThat(storeInTransaction(3, staged("2,c1,%d,202610,u3,emails_processed,9\n".formatted(OCT_2))))
+                .isEqualTo(new EventStore.StoreResult(1, 1, 0, List.of()));
+    }
+
+    @Test
+    void anInsertWithoutItsFileIsRefusedOutsideTheLoad() {
+        storeInTransaction(1, stagedUnchecked("2,b1,%d,202610,u1,emails_processed,3\n".formatted(OCT_2)));
+
+        assertThatThrownBy(() -> jdbc.update("INSERT INTO usage_events (event_id, ts_us, month, user_id, metric, quantity, line) "
+                + "VALUES ('x', ?, 202610, 'u1', 'emails_processed', 1, 1)", OCT_2))
+                .isInstanceOf(DataIntegrityViolationException.class).hasMessageContaining("null value in column \"file_id\"");
+    }
+
+    private EventStore.StoreResult storeInTransaction(long fileId, Path staged) {
+        return transaction.execute(status -> store.store(fileId, staged));
+    }
+
+    private Path staged(String rows) throws IOException {
+        return Files.writeString(Files.createTempFile(tmp, "staged", ".csv"), rows);
+    }
+
+    private Path stagedUnchecked(String rows) {
+        try {
+            return staged(rows);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
