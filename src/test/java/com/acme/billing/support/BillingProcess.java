@@ -38,7 +38,9 @@ public final class BillingProcess {
 
     /** The command line and environment of a billing JVM on this database; output handling is the caller's. */
     public static ProcessBuilder builder(TestDatabase db, List<String> properties, String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        // C1 only, as the test JVMs (pom.xml): a started process spends most of its life starting.
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-XX:TieredStopAtLevel=1"));
         command.addAll(properties);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BillingApplication.class.getName()));
         command.addAll(List.of(args));
