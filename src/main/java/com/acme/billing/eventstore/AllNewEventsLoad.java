@@ -70,11 +70,14 @@ final class AllNewEventsLoad implements AutoCloseable {
      * @return the number of events stored
      */
     OptionalLong store(Connection connection, long fileId) throws SQLException, IOException {
+        long events;
         try (Statement st = connection.createStatement()) {
             st.execute("SET LOCAL billing.ingest_file_id = '" + fileId + "'");
+            events = copyIn(connection, "COPY usage_events (line, event_id, ts_us, month, user_id, metric, quantity) FROM STDIN "
+                    + "WITH (FORMAT csv)", staged);
+            // The default serves this COPY and nothing after it in the transaction.
+            st.execute("RESET billing.ingest_file_id");
         }
-        long events = copyIn(connection, "COPY usage_events (line, event_id, ts_us, month, user_id, metric, quantity) FROM STDIN "
-                + "WITH (FORMAT csv)", staged);
         SortedIds sorted = await();
         long ids;
         try {

@@ -107,9 +107,16 @@ class AllNewEventsLoadTest {
     }
 
     @Test
-    void anInsertWithoutItsFileIsRefusedOutsideTheLoad() {
-        storeInTransaction(1, stagedUnchecked("2,b1,%d,202610,u1,emails_processed,3\n".formatted(OCT_2)));
+    void anInsertWithoutItsFileIsRefusedOutsideTheLoadAndAfterItInTheSameTransaction() {
+        String insertWithoutFile = "INSERT INTO usage_events (event_id, ts_us, month, user_id, metric, quantity, line) "
+                + "VALUES ('y', " + OCT_2 + ", 202610, 'u1', 'emails_processed', 1, 1)";
+        assertThatThrownBy(() -> transaction.executeWithoutResult(status -> {
+            store.store(1, stagedUnchecked("2,b1,%d,202610,u1,emails_processed,3\n".formatted(OCT_2)));
+            new JdbcTemplate(pool).update(insertWithoutFile);
+        })).isInstanceOf(DataIntegrityViolationException.class).hasMessageContaining("null value in column \"file_id\"");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM usage_events", Long.class)).isZero();
 
+        storeInTransaction(1, stagedUnchecked("2,b1,%d,202610,u1,emails_processed,3\n".formatted(OCT_2)));
         assertThatThrownBy(() -> jdbc.update("INSERT INTO usage_events (event_id, ts_us, month, user_id, metric, quantity, line) "
                 + "VALUES ('x', ?, 202610, 'u1', 'emails_processed', 1, 1)", OCT_2))
                 .isInstanceOf(DataIntegrityViolationException.class).hasMessageContaining("null value in column \"file_id\"");
