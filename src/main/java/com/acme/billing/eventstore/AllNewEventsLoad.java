@@ -1,8 +1,6 @@
 package com.acme.billing.eventstore;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -15,7 +13,6 @@ import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
-import org.postgresql.copy.CopyOperation;
 import org.postgresql.copy.CopyOut;
 
 /**
@@ -73,7 +70,7 @@ final class AllNewEventsLoad implements AutoCloseable {
         long events;
         try (Statement st = connection.createStatement()) {
             st.execute("SET LOCAL billing.ingest_file_id = '" + fileId + "'");
-            events = copyIn(connection, "COPY usage_events (line, event_id, ts_us, month, user_id, metric, quantity) FROM STDIN "
+            events = PostgresEventStore.copyFile(connection, "COPY usage_events (line, event_id, ts_us, month, user_id, metric, quantity) FROM STDIN "
                     + "WITH (FORMAT csv)", staged);
             // The default serves this COPY and nothing after it in the transaction.
             st.execute("RESET billing.ingest_file_id");
@@ -102,9 +99,8 @@ final class AllNewEventsLoad implements AutoCloseable {
     private SortedIds sortIds() throws SQLException, IOException {
         long copied;
         try (Statement st = sorting.createStatement()) {
-            st.execute("CREATE TEMP TABLE staged_all (line BIGINT, event_id VARCHAR(128) COLLATE \"C\", ts_us BIGINT, month INTEGER, "
-                    + "user_id VARCHAR(64) COLLATE \"C\", metric VARCHAR(64) COLLATE \"C\", quantity BIGINT) ON COMMIT DROP");
-            copied = copyIn(sorting, "COPY staged_all FROM STDIN WITH (FORMAT csv)", staged);
+            st.execute("CREATE TEMP TABLE staged_all " + PostgresEventStore.STAGED_COLUMNS + " ON COMMIT DROP");
+            copied = PostgresEventStore.copyFile(sorting, "COPY staged_all FROM STDIN WITH (FORMAT csv)", staged);
             // Sorting ten million ids needs more than the default 4 MB; for this transaction only.
             st.execute("SET LOCAL work_mem = '256MB'");
         }
@@ -126,7 +122,13 @@ final class AllNewEventsLoad implements AutoCloseable {
             }
             return in.endCopy();
         } catch (SQLException e) {
-            cancel(in, e);
+            if (in.isActive()) {
+                try {
+                    in.cancelCopy();
+                } catch (SQLException cancelFailed) {
+                    e.addSuppressed(cancelFailed);
+                }
+            }
             throw e;
         }
     }
@@ -153,25 +155,6 @@ final class AllNewEventsLoad implements AutoCloseable {
         } finally {
             sorterThread.shutdown();
             sorting.close();
-        }
-    }
-
-    private static void cancel(CopyOperation copy, SQLException cause) throws SQLException {
-        if (copy != null && copy.isActive()) {
-            try {
-                copy.cancelCopy();
-            } catch (SQLException e) {
-                if (cause == null) {
-                    throw e;
-                }
-                cause.addSuppressed(e);
-            }
-        }
-    }
-
-    private static long copyIn(Connection connection, String sql, Path staged) throws SQLException, IOException {
-        try (InputStream in = Files.newInputStream(staged)) {
-            return connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, in, 1 << 16);
         }
     }
 

@@ -2,8 +2,7 @@ package com.acme.billing.eventstore;
 
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -53,23 +52,21 @@ public class PostgresEventStore implements EventStore {
         try (Statement st = connection.createStatement()) {
             dropWorkingTables(st);
             SortedSet<Integer> months;
-            StoreResult result;
+            OptionalLong loaded;
             try (AllNewEventsLoad load = AllNewEventsLoad.start(dataSource, stagedEvents)) {
                 months = StagedMonths.of(stagedEvents);
                 ensurePartitions(st, months);
                 Savepoint savepoint = connection.setSavepoint();
-                OptionalLong loaded = load.store(connection, fileId);
+                loaded = load.store(connection, fileId);
                 if (loaded.isPresent()) {
                     connection.releaseSavepoint(savepoint);
-                    result = new StoreResult(loaded.getAsLong(), loaded.getAsLong(), 0, List.of());
                 } else {
                     connection.rollback(savepoint);
-                    result = null;
                 }
             }
-            if (result == null) {
-                result = classify(connection, st, fileId, stagedEvents);
-            }
+            // The classification after the load has given its second connection back.
+            StoreResult result = loaded.isPresent() ? new StoreResult(loaded.getAsLong(), loaded.getAsLong(), 0, List.of())
+                    : classify(connection, st, fileId, stagedEvents);
             // The roll-up that follows plans on these statistics; stale ones made it sort ten million rows on disk. Only the
             // months of this file: ANALYZE of the partitioned table would sample every month again.
             for (int month : months) {
@@ -88,12 +85,8 @@ public class PostgresEventStore implements EventStore {
      * ({@link EventClassification}), the new lines stored.
      */
     private static StoreResult classify(Connection connection, Statement st, long fileId, Path stagedEvents) throws SQLException, IOException {
-        st.execute("CREATE TEMP TABLE staged (line BIGINT, event_id VARCHAR(128) COLLATE \"C\", ts_us BIGINT, month INTEGER, "
-                + "user_id VARCHAR(64) COLLATE \"C\", metric VARCHAR(64) COLLATE \"C\", quantity BIGINT)");
-        long staged;
-        try (Reader reader = Files.newBufferedReader(stagedEvents, StandardCharsets.UTF_8)) {
-            staged = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY staged FROM STDIN WITH (FORMAT csv)", reader);
-        }
+        st.execute("CREATE TEMP TABLE staged " + STAGED_COLUMNS);
+        long staged = copyFile(connection, "COPY staged FROM STDIN WITH (FORMAT csv)", stagedEvents);
         // Fresh statistics, or the planner takes the new table for empty and loops over it.
         st.execute("ANALYZE staged");
         st.execute("SET LOCAL work_mem = '256MB'");
@@ -103,6 +96,17 @@ public class PostgresEventStore implements EventStore {
         }
         dropWorkingTables(st);
         return result;
+    }
+
+    /** The columns of a staged events file ({@code StagingFiles}), for a temporary table that COPY loads it into. */
+    static final String STAGED_COLUMNS = "(line BIGINT, event_id VARCHAR(128) COLLATE \"C\", ts_us BIGINT, month INTEGER, "
+            + "user_id VARCHAR(64) COLLATE \"C\", metric VARCHAR(64) COLLATE \"C\", quantity BIGINT)";
+
+    /** {@code COPY ... FROM STDIN} of a file's bytes (the files written here are UTF-8, as the connection is). */
+    static long copyFile(Connection connection, String sql, Path file) throws SQLException, IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, in, 1 << 16);
+        }
     }
 
     /** The partition of {@code usage_events} that holds one month (yyyymm), quoted (the migration V23 names them alike). */
@@ -249,9 +253,7 @@ public class PostgresEventStore implements EventStore {
         try (Statement st = connection.createStatement()) {
             st.execute("DROP TABLE IF EXISTS segment_bounds");
             st.execute("CREATE TEMP TABLE segment_bounds (user_id VARCHAR(64) COLLATE \"C\", seg_no INTEGER, start_us BIGINT, end_us BIGINT)");
-            try (Reader reader = Files.newBufferedReader(segmentsCsv, StandardCharsets.UTF_8)) {
-                connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY segment_bounds FROM STDIN WITH (FORMAT csv)", reader);
-            }
+            copyFile(connection, "COPY segment_bounds FROM STDIN WITH (FORMAT csv)", segmentsCsv);
             st.execute("ANALYZE segment_bounds");
             st.execute("SET LOCAL work_mem = '256MB'");
             try (java.sql.ResultSet rs = st.executeQuery(EventClassification.SEGMENT_USAGE.formatted(relationOf(month), month))) {
