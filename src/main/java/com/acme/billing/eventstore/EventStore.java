@@ -4,6 +4,7 @@ package com.acme.billing.eventstore;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -35,6 +36,16 @@ public interface EventStore {
 
     /** Sum of quantities per user and metric over every stored event of these months. */
     void monthlyTotals(Collection<Integer> months, Consumer<MonthlyTotal> sink);
+
+    /**
+     * For a store that lives in the billing database ({@link #inBillingDatabase}): one query of {@code (user_id, metric,
+     * total)} per user and metric over every stored event of one month, the same sums as {@link #monthlyTotals}, for the
+     * billing database to run where the events are instead of sending each total out and back. Empty for a store that
+     * lives elsewhere.
+     */
+    default Optional<String> monthlyTotalsQuery(int month) {
+        return Optional.empty();
+    }
 
     /**
      * Usage of one month per user, segment and metric. {@code segmentsCsv} holds

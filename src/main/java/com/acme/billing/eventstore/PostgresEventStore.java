@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -228,11 +229,20 @@ public class PostgresEventStore implements EventStore {
             return;
         }
         jdbc.execute("SET LOCAL work_mem = '256MB'");
-        String sql = months.stream().map(m -> "SELECT user_id, metric, month, SUM(quantity) FROM " + relationOf(m) + " WHERE month = " + m
-                + " GROUP BY user_id, metric, month").collect(Collectors.joining(" UNION ALL ")) + " ORDER BY 1, 2, 3";
+        String sql = months.stream().map(m -> "SELECT user_id, metric, " + m + ", total FROM (" + monthTotals(m) + ") month_" + m)
+                .collect(Collectors.joining(" UNION ALL ")) + " ORDER BY 1, 2, 3";
         jdbc.query(sql, rs -> {
             sink.accept(new MonthlyTotal(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getLong(4)));
         });
+    }
+
+    @Override
+    public Optional<String> monthlyTotalsQuery(int month) {
+        return Optional.of(monthTotals(month));
+    }
+
+    private String monthTotals(int month) {
+        return "SELECT user_id, metric, SUM(quantity) AS total FROM " + relationOf(month) + " WHERE month = " + month + " GROUP BY user_id, metric";
     }
 
     /** The month's partition, or the partitioned table when the month has none (and so no events). */

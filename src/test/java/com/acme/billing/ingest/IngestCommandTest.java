@@ -165,6 +165,35 @@ class IngestCommandTest {
         }
     }
 
+    /**
+     * The roll-up recomputes the months of the run's files from every stored event and writes only the rows that change:
+     * read out and written back from DuckDB, computed by PostgreSQL itself where the events live.
+     */
+    @Test
+    void theRollUpSetsTheTouchedMonthsToTheStoredTotalsAndWritesOnlyWhatChanged() throws IOException {
+        cli.ok("ingest", write("first.csv", """
+                event_id,timestamp,user_id,metric,quantity
+                r1,2026-10-01T00:00:00Z,u1,emails_processed,3
+                r2,2026-10-02T00:00:00Z,u2,ai_responses,1
+                r3,2026-09-30T23:59:59Z,u1,leads_created,4
+                """).toString());
+        cli.ok("ingest", write("second.csv", """
+                event_id,timestamp,user_id,metric,quantity
+                r4,2026-10-03T00:00:00Z,u1,emails_processed,1
+                r5,2026-10-04T00:00:00Z,u3,emails_processed,2
+                r6,2026-10-05T00:00:00Z,u3,emails_processed,5
+                """).toString());
+
+        // October: u1 emails 3 + 1 (changed), u2 ai 1 (unchanged), u3 emails 2 + 5 (new); September not touched.
+        assertThat(db.jdbc().queryForObject("SELECT write_count FROM batch_step_execution WHERE step_name = 'rollUpUsageMetrics' "
+                + "ORDER BY step_execution_id DESC FETCH FIRST 1 ROW ONLY", Long.class)).isEqualTo(2L);
+        assertThat(Stores.usageMetrics(db)).containsExactlyEntriesOf(new TreeMap<>(Map.of(
+                "u1|emails_processed|2026-10", 4L,
+                "u2|ai_responses|2026-10", 1L,
+                "u3|emails_processed|2026-10", 7L,
+                "u1|leads_created|2026-09", 4L)));
+    }
+
     @Test
     void theSameContentAgainChangesNothingAndSaysSo() throws IOException {
         Path a = write("a.csv", FILE_A);
