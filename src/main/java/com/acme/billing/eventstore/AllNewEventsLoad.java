@@ -71,7 +71,7 @@ final class AllNewEventsLoad implements AutoCloseable {
         try (Statement st = connection.createStatement()) {
             st.execute("SET LOCAL billing.ingest_file_id = '" + fileId + "'");
             events = PostgresEventStore.copyFile(connection, "COPY usage_events (line, event_id, ts_us, month, user_id, metric, quantity) FROM STDIN "
-                    + "WITH (FORMAT csv)", staged);
+                    + "WITH (FORMAT binary)", staged);
             // The default serves this COPY and nothing after it in the transaction.
             st.execute("RESET billing.ingest_file_id");
         }
@@ -100,7 +100,7 @@ final class AllNewEventsLoad implements AutoCloseable {
         long copied;
         try (Statement st = sorting.createStatement()) {
             st.execute("CREATE TEMP TABLE staged_all " + PostgresEventStore.STAGED_COLUMNS + " ON COMMIT DROP");
-            copied = PostgresEventStore.copyFile(sorting, "COPY staged_all FROM STDIN WITH (FORMAT csv)", staged);
+            copied = PostgresEventStore.copyFile(sorting, "COPY staged_all FROM STDIN WITH (FORMAT binary)", staged);
             // Sorting ten million ids needs more than the default 4 MB; for this transaction only.
             st.execute("SET LOCAL work_mem = '256MB'");
         }

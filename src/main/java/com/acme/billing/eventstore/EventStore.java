@@ -27,9 +27,14 @@ public interface EventStore {
     /**
      * Classifies the staged events of a file and stores the new ones, in one transaction.
      *
-     * @param stagedEvents the staging file of written by the ingest job (one event per line)
+     * @param stagedEvents the staging file written by the ingest job, one row per event, in {@link #stagedEventsFormat}
      */
     StoreResult store(long fileId, Path stagedEvents);
+
+    /** How the ingest writes the staged files that {@link #store} loads. */
+    default StagedEventsFormat stagedEventsFormat() {
+        return StagedEventsFormat.CSV;
+    }
 
     /** The months (yyyymm) that events stored from these files fall in. */
     List<Integer> monthsOf(Collection<Long> fileIds);

@@ -87,7 +87,7 @@ public class PostgresEventStore implements EventStore {
      */
     private static StoreResult classify(Connection connection, Statement st, long fileId, Path stagedEvents) throws SQLException, IOException {
         st.execute("CREATE TEMP TABLE staged " + STAGED_COLUMNS);
-        long staged = copyFile(connection, "COPY staged FROM STDIN WITH (FORMAT csv)", stagedEvents);
+        long staged = copyFile(connection, "COPY staged FROM STDIN WITH (FORMAT binary)", stagedEvents);
         // Fresh statistics, or the planner takes the new table for empty and loops over it.
         st.execute("ANALYZE staged");
         st.execute("SET LOCAL work_mem = '256MB'");
@@ -99,7 +99,7 @@ public class PostgresEventStore implements EventStore {
         return result;
     }
 
-    /** The columns of a staged events file ({@code StagingFiles}), for a temporary table that COPY loads it into. */
+    /** The columns of a staged events file ({@link PostgresCopyBinary}), for a temporary table that COPY loads it into. */
     static final String STAGED_COLUMNS = "(line BIGINT, event_id VARCHAR(128) COLLATE \"C\", ts_us BIGINT, month INTEGER, "
             + "user_id VARCHAR(64) COLLATE \"C\", metric VARCHAR(64) COLLATE \"C\", quantity BIGINT)";
 
@@ -206,6 +206,11 @@ public class PostgresEventStore implements EventStore {
     private static void dropWorkingTables(Statement st) throws SQLException {
         EventClassification.dropWorkingTables(st);
         st.execute("DROP TABLE IF EXISTS staged");
+    }
+
+    @Override
+    public StagedEventsFormat stagedEventsFormat() {
+        return StagedEventsFormat.POSTGRES_COPY_BINARY;
     }
 
     @Override

@@ -1,67 +1,114 @@
 package com.acme.billing.eventstore;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * The months of a staged events file (the ingest's {@code StagingFiles}: RFC 4180 rows
- * {@code line,event_id,ts_us,month,user_id,metric,quantity}, event_id quoted when it holds a comma or a quote), read in
- * one pass over its bytes. PostgreSQL's bulk load must create the months' partitions before its COPY routes the first
- * row; asking the database instead would mean loading the file first.
+ * The months of a staged events file in PostgreSQL's binary COPY format ({@link PostgresCopyBinary}), read in one pass
+ * over its bytes. PostgreSQL's bulk load must create the months' partitions before its COPY routes the first row; asking
+ * the database instead would mean loading the file first.
  */
 final class StagedMonths {
-
-    private static final int MONTH_FIELD = 3;
 
     private StagedMonths() {
     }
 
-    /** The yyyymm values of the file's rows, in order; empty for an empty file. */
+    /** The yyyymm values of the file's rows, in order; empty for a file of the header alone. */
     static SortedSet<Integer> of(Path staged) throws IOException {
         SortedSet<Integer> months = new TreeSet<>();
-        byte[] buffer = new byte[1 << 20];
-        int field = 0;
-        boolean quoted = false;
-        int month = 0;
-        long row = 1;
-        try (InputStream in = Files.newInputStream(staged)) {
-            int read;
-            while ((read = in.read(buffer)) > 0) {
-                for (int i = 0; i < read; i++) {
-                    byte b = buffer[i];
-                    if (quoted) {
-                        // A doubled quote closes and reopens: still inside the field.
-                        quoted = b != '"';
-                    } else if (b == '"') {
-                        quoted = true;
-                    } else if (b == ',') {
-                        if (field == MONTH_FIELD) {
-                            months.add(month);
-                        }
-                        field++;
-                    } else if (b == '\n') {
-                        if (field <= MONTH_FIELD) {
-                            throw new IOException(staged + " row " + row + ": " + (field + 1) + " fields, not a staged event row");
-                        }
-                        field = 0;
-                        month = 0;
-                        row++;
-                    } else if (field == MONTH_FIELD) {
-                        if (b < '0' || b > '9') {
-                            throw new IOException(staged + " row " + row + ": the month is not a number");
-                        }
-                        month = month * 10 + (b - '0');
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 20).limit(0);
+        try (FileChannel in = FileChannel.open(staged)) {
+            fill(in, buffer);
+            readHeader(staged, buffer);
+            long row = 1;
+            int lastMonth = -1;
+            while (true) {
+                if (!buffer.hasRemaining() && !fill(in, buffer)) {
+                    return months;
+                }
+                int start = buffer.position();
+                try {
+                    int month = monthOfRow(staged, row, buffer);
+                    if (month == Integer.MIN_VALUE) {
+                        return months; // the trailer
+                    }
+                    if (month != lastMonth) {
+                        months.add(month);
+                        lastMonth = month;
+                    }
+                    row++;
+                } catch (BufferUnderflowException partOfTheRowStillToRead) {
+                    buffer.position(start);
+                    if (!fill(in, buffer)) {
+                        throw new IOException(staged + " ends inside row " + row + ": a staged file ends with a complete row");
                     }
                 }
             }
         }
-        if (field != 0 || quoted) {
-            throw new IOException(staged + " ends inside row " + row + ": a staged file ends with a complete row");
+    }
+
+    private static void readHeader(Path staged, ByteBuffer buffer) throws IOException {
+        byte[] signature = new byte[PostgresCopyBinary.SIGNATURE.length];
+        if (buffer.remaining() < signature.length + 8) {
+            throw new IOException(staged + " is not a staged events file in PostgreSQL's binary COPY format (no header)");
         }
-        return months;
+        buffer.get(signature);
+        if (!Arrays.equals(signature, PostgresCopyBinary.SIGNATURE)) {
+            throw new IOException(staged + " is not a staged events file in PostgreSQL's binary COPY format (no signature)");
+        }
+        buffer.getInt(); // flags
+        int extension = buffer.getInt();
+        buffer.position(buffer.position() + extension);
+    }
+
+    /** The row's month, the buffer after the row; {@code Integer.MIN_VALUE} for the trailer. */
+    private static int monthOfRow(Path staged, long row, ByteBuffer buffer) throws IOException {
+        short fields = buffer.getShort();
+        if (fields == -1) {
+            return Integer.MIN_VALUE;
+        }
+        if (fields != PostgresCopyBinary.FIELDS) {
+            throw new IOException(staged + " row " + row + ": " + fields + " fields, not a staged event row");
+        }
+        int month = 0;
+        for (int field = 0; field < fields; field++) {
+            int length = buffer.getInt();
+            if (length < 0) {
+                throw new IOException(staged + " row " + row + ": field " + (field + 1) + " is null");
+            }
+            if (field == PostgresCopyBinary.MONTH_FIELD) {
+                if (length != 4) {
+                    throw new IOException(staged + " row " + row + ": the month is not a 4-byte integer");
+                }
+                month = buffer.getInt();
+            } else {
+                if (length > buffer.remaining()) {
+                    throw new BufferUnderflowException();
+                }
+                buffer.position(buffer.position() + length);
+            }
+        }
+        return month;
+    }
+
+    /** Moves what is left to the front and reads more behind it; false when the file had nothing more. */
+    private static boolean fill(FileChannel in, ByteBuffer buffer) throws IOException {
+        buffer.compact();
+        int read = 0;
+        while (buffer.hasRemaining()) {
+            int n = in.read(buffer);
+            if (n < 0) {
+                break;
+            }
+            read += n;
+        }
+        buffer.flip();
+        return read > 0;
     }
 }

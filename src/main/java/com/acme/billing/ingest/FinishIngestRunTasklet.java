@@ -1,5 +1,6 @@
 package com.acme.billing.ingest;
 
+import com.acme.billing.eventstore.StagedEventsFormat;
 import com.acme.billing.platform.BillingPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,11 +18,13 @@ public class FinishIngestRunTasklet implements Tasklet {
 
     private final IngestRunRepository runs;
     private final BillingPaths paths;
+    private final StagedEventsFormat stagedFormat;
     private final long runId;
 
-    public FinishIngestRunTasklet(IngestRunRepository runs, BillingPaths paths, long runId) {
+    public FinishIngestRunTasklet(IngestRunRepository runs, BillingPaths paths, StagedEventsFormat stagedFormat, long runId) {
         this.runs = runs;
         this.paths = paths;
+        this.stagedFormat = stagedFormat;
         this.runId = runId;
     }
 
@@ -34,7 +37,7 @@ public class FinishIngestRunTasklet implements Tasklet {
             }
         }
         for (IngestRunRepository.RunFile file : files) {
-            StagingFiles staging = StagingFiles.of(paths.staging(), file.fileId());
+            StagingFiles staging = StagingFiles.of(paths.staging(), file.fileId(), stagedFormat);
             try {
                 Files.deleteIfExists(staging.events());
                 Files.deleteIfExists(staging.rejects());

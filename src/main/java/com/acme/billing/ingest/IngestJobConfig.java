@@ -124,9 +124,9 @@ public class IngestJobConfig {
 
     @Bean
     @StepScope
-    StagingWriter stagingWriter(BillingPaths paths, IngestRunRepository runs,
+    StagingWriter stagingWriter(BillingPaths paths, IngestRunRepository runs, EventStore eventStore,
             @Value("#{stepExecutionContext['runFileId']}") Long runFileId) {
-        return new StagingWriter(StagingFiles.of(paths.staging(), runs.file(runFileId).fileId()));
+        return new StagingWriter(StagingFiles.of(paths.staging(), runs.file(runFileId).fileId(), eventStore.stagedEventsFormat()));
     }
 
     @Bean
@@ -160,9 +160,9 @@ public class IngestJobConfig {
 
     @Bean
     @JobScope
-    FinishIngestRunTasklet finishIngestRunTasklet(IngestRunRepository runs, BillingPaths paths,
+    FinishIngestRunTasklet finishIngestRunTasklet(IngestRunRepository runs, BillingPaths paths, EventStore eventStore,
             @Value("#{jobParameters['run.id']}") Long runId) {
-        return new FinishIngestRunTasklet(runs, paths, runId);
+        return new FinishIngestRunTasklet(runs, paths, eventStore.stagedEventsFormat(), runId);
     }
 
     /**

@@ -1,7 +1,11 @@
 package com.acme.billing.ingest;
 
+import com.acme.billing.eventstore.PostgresCopyBinary;
+import com.acme.billing.eventstore.StagedEventsFormat;
 import com.opencsv.CSVWriter;
 import com.opencsv.ICSVWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
@@ -38,6 +42,9 @@ public class StagingWriter implements ItemStreamWriter<StagedLine> {
         try {
             Files.createDirectories(files.events().getParent());
             events = openAt(files.events(), context.getLong(EVENTS_BYTES, 0L));
+            if (events.position() == 0 && files.format() == StagedEventsFormat.POSTGRES_COPY_BINARY) {
+                writeFully(events, ByteBuffer.wrap(PostgresCopyBinary.header()));
+            }
             rejects = openAt(files.rejects(), context.getLong(REJECTS_BYTES, 0L));
         } catch (IOException e) {
             throw new ItemStreamException("cannot open staging files " + files.events() + ": " + e.getMessage(), e);
@@ -58,11 +65,16 @@ public class StagingWriter implements ItemStreamWriter<StagedLine> {
 
     @Override
     public void write(Chunk<? extends StagedLine> chunk) throws IOException {
-        StringBuilder eventRows = new StringBuilder(chunk.size() * 100);
+        boolean binary = files.format() == StagedEventsFormat.POSTGRES_COPY_BINARY;
+        StringBuilder eventRows = binary ? null : new StringBuilder(chunk.size() * 100);
+        ByteArrayOutputStream eventBytes = binary ? new ByteArrayOutputStream(chunk.size() * 120) : null;
+        DataOutputStream eventData = binary ? new DataOutputStream(eventBytes) : null;
         StringWriter rejectRows = null;
         ICSVWriter rejectCsv = null;
         for (StagedLine line : chunk) {
-            if (line instanceof StagedLine.Event e) {
+            if (line instanceof StagedLine.Event e && binary) {
+                PostgresCopyBinary.appendRow(eventData, e.line(), e.eventId(), e.tsMicros(), e.month(), e.userId(), e.metric(), e.quantity());
+            } else if (line instanceof StagedLine.Event e) {
                 eventRows.append(e.line()).append(',');
                 appendCsvField(eventRows, e.eventId());
                 eventRows.append(',').append(e.tsMicros()).append(',').append(e.month()).append(',').append(e.userId()).append(',')
@@ -76,10 +88,10 @@ public class StagingWriter implements ItemStreamWriter<StagedLine> {
                 rejectCsv.writeNext(new String[] {Long.toString(r.line()), r.reason(), r.raw()}, false);
             }
         }
-        writeFully(events, eventRows.toString());
+        writeFully(events, binary ? ByteBuffer.wrap(eventBytes.toByteArray()) : utf8(eventRows.toString()));
         if (rejectCsv != null) {
             rejectCsv.flush();
-            writeFully(rejects, rejectRows.toString());
+            writeFully(rejects, utf8(rejectRows.toString()));
         }
     }
 
@@ -97,8 +109,11 @@ public class StagingWriter implements ItemStreamWriter<StagedLine> {
         out.append('"').append(value.replace("\"", "\"\"")).append('"');
     }
 
-    private static void writeFully(FileChannel channel, String text) throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+    private static ByteBuffer utf8(String text) {
+        return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void writeFully(FileChannel channel, ByteBuffer bytes) throws IOException {
         while (bytes.hasRemaining()) {
             channel.write(bytes);
         }

@@ -50,7 +50,7 @@ public class StoreNewEventsTasklet implements Tasklet {
         }
         long startNanos = System.nanoTime();
         System.err.printf("  %s: storing (dedupe against every stored event) ...%n", file.fileName());
-        StagingFiles staging = StagingFiles.of(paths.staging(), file.fileId());
+        StagingFiles staging = StagingFiles.of(paths.staging(), file.fileId(), store.stagedEventsFormat());
         EventStore.StoreResult result = store.store(file.fileId(), staging.events());
         long parseRejects = RejectsFile.countStaged(staging.rejects());
         long dataLines = result.staged() + parseRejects;

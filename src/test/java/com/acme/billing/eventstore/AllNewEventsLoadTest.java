@@ -127,7 +127,7 @@ class AllNewEventsLoadTest {
     }
 
     private Path staged(String rows) throws IOException {
-        return Files.writeString(Files.createTempFile(tmp, "staged", ".csv"), rows);
+        return StagedRows.write(Files.createTempFile(tmp, "staged", ".pgcopy"), rows);
     }
 
     private Path stagedUnchecked(String rows) {

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,36 +19,54 @@ class StagedMonthsTest {
 
     @Test
     void theMonthsOfEveryRowWhateverTheIdHolds() throws IOException {
-        Path staged = write("""
-                2,plain,1790000000000000,202610,u1,emails_processed,1
-                3,"a,b",1790000000000000,202611,u1,emails_processed,1
-                4,"say ""hi"", 202699",1790000000000000,202512,u1,emails_processed,1
-                5,\"\"\"\",1790000000000000,202610,u1,emails_processed,1
-                """);
+        Path staged = write(List.of(
+                row(2, "plain", 202610),
+                row(3, "a,b", 202611),
+                row(4, "say \"hi\", 202699\n", 202512),
+                row(5, "\\N", 202610),
+                row(6, "ünïcödé", 202610)));
 
         assertThat(StagedMonths.of(staged)).containsExactly(202512, 202610, 202611);
     }
 
+    /** More rows than one read of the buffer holds (1 MiB), so rows are cut at the buffer's end and read on. */
     @Test
-    void anEmptyFileHasNoMonths() throws IOException {
-        assertThat(StagedMonths.of(write(""))).isEmpty();
+    void rowsAcrossManyReadsOfTheBuffer() throws IOException {
+        List<StagedRows.Row> rows = new ArrayList<>();
+        for (int i = 0; i < 40_000; i++) {
+            rows.add(row(i + 2, "id-" + "x".repeat(i % 97) + i, 202601 + i % 12));
+        }
+        rows.add(row(40_002, "last", 202401));
+
+        assertThat(StagedMonths.of(write(rows))).containsExactly(202401, 202601, 202602, 202603, 202604, 202605, 202606, 202607, 202608,
+                202609, 202610, 202611, 202612);
     }
 
     @Test
-    void aRowCutShortIsRefusedNamingTheFileAndRow() throws IOException {
-        Path staged = write("2,a,1,202610,u1,m,1\n3,b,1\n");
-        assertThatThrownBy(() -> StagedMonths.of(staged)).isInstanceOf(IOException.class)
-                .hasMessage(staged + " row 2: 3 fields, not a staged event row");
-        Path unfinished = write("2,a,1,202610,u1,m,1\n3,\"b,1,202610");
-        assertThatThrownBy(() -> StagedMonths.of(unfinished)).isInstanceOf(IOException.class)
-                .hasMessage(unfinished + " ends inside row 2: a staged file ends with a complete row");
-        Path notANumber = write("2,a,1,2026x0,u1,m,1\n");
-        assertThatThrownBy(() -> StagedMonths.of(notANumber)).isInstanceOf(IOException.class)
-                .hasMessage(notANumber + " row 1: the month is not a number");
+    void aFileOfTheHeaderAloneHasNoMonths() throws IOException {
+        assertThat(StagedMonths.of(write(List.of()))).isEmpty();
     }
 
-    private Path write(String content) throws IOException {
-        Path file = Files.createTempFile(tmp, "staged", ".csv");
-        return Files.writeString(file, content);
+    @Test
+    void aFileCutShortOrNotStagedIsRefusedNamingTheFileAndRow() throws IOException {
+        Path whole = write(List.of(row(2, "a", 202610), row(3, "b", 202610)));
+        byte[] bytes = Files.readAllBytes(whole);
+        Path cut = Files.write(tmp.resolve("cut.pgcopy"), Arrays.copyOf(bytes, bytes.length - 3));
+        assertThatThrownBy(() -> StagedMonths.of(cut)).isInstanceOf(IOException.class)
+                .hasMessage(cut + " ends inside row 2: a staged file ends with a complete row");
+        Path csv = Files.writeString(tmp.resolve("old.csv"), "2,a,1,202610,u1,m,1\n");
+        assertThatThrownBy(() -> StagedMonths.of(csv)).isInstanceOf(IOException.class)
+                .hasMessage(csv + " is not a staged events file in PostgreSQL's binary COPY format (no signature)");
+        Path empty = Files.write(tmp.resolve("empty.pgcopy"), new byte[0]);
+        assertThatThrownBy(() -> StagedMonths.of(empty)).isInstanceOf(IOException.class)
+                .hasMessage(empty + " is not a staged events file in PostgreSQL's binary COPY format (no header)");
+    }
+
+    private static StagedRows.Row row(long line, String eventId, int month) {
+        return new StagedRows.Row(line, eventId, 1_790_000_000_000_000L, month, "u1", "emails_processed", 1);
+    }
+
+    private Path write(List<StagedRows.Row> rows) throws IOException {
+        return StagedRows.write(Files.createTempFile(tmp, "staged", ".pgcopy"), rows);
     }
 }
