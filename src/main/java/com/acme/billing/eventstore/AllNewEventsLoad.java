@@ -18,7 +18,7 @@ import org.postgresql.copy.CopyOut;
 /**
  * The load of {@link PostgresEventStore#store} for a file whose events are all new, as most files' are: the staged file
  * goes into {@code usage_events} by COPY as it is (the months' partitions made beforehand, {@code file_id} from the
- * default of migration V24), and its ids into {@code usage_event_ids} by COPY in load order ({@link PostgresEventStore#ID_LOAD_ORDER}), sorted meanwhile by a second
+ * default of migration V24), and its ids into {@code usage_event_ids} by COPY in key order, sorted meanwhile by a second
  * connection that loads the same file into a temporary table of its own: two server processes at work on the two cores
  * instead of one, and COPY's batched inserts instead of INSERT ... SELECT row by row. The dedupe table's key refuses the
  * ids' COPY if an id is stored already or repeats in the file; the caller then rolls back to its savepoint and classifies
@@ -34,7 +34,7 @@ final class AllNewEventsLoad implements AutoCloseable {
     private final Connection sorting;
     private final Future<SortedIds> sortedIds;
 
-    /** The staged rows, counted, and their ids and months coming in load order from the sorting connection. */
+    /** The staged rows, counted, and their ids and months coming in key order from the sorting connection. */
     private record SortedIds(long staged, CopyOut rows, byte[] first) {
     }
 
@@ -78,7 +78,7 @@ final class AllNewEventsLoad implements AutoCloseable {
         SortedIds sorted = await();
         long ids;
         try {
-            ids = copyIdsInLoadOrder(sorted, connection);
+            ids = copyIdsInKeyOrder(sorted, connection);
         } catch (SQLException e) {
             if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
                 return OptionalLong.empty();
@@ -93,8 +93,8 @@ final class AllNewEventsLoad implements AutoCloseable {
     }
 
     /**
-     * On the sorting connection: the file into a temporary table, then its ids and months in load order, the first row read
-     * (it comes when the sort is done), the others left to {@link #copyIdsInLoadOrder}.
+     * On the sorting connection: the file into a temporary table, then its ids and months in key order, the first row read
+     * (it comes when the sort is done), the others left to {@link #copyIdsInKeyOrder}.
      */
     private SortedIds sortIds() throws SQLException, IOException {
         long copied;
@@ -105,7 +105,7 @@ final class AllNewEventsLoad implements AutoCloseable {
             st.execute("SET LOCAL work_mem = '256MB'");
         }
         CopyOut rows = sorting.unwrap(PGConnection.class).getCopyAPI()
-                .copyOut("COPY (SELECT event_id, month FROM staged_all ORDER BY " + PostgresEventStore.ID_LOAD_ORDER + ") TO STDOUT");
+                .copyOut("COPY (SELECT event_id, month FROM staged_all ORDER BY event_id) TO STDOUT");
         return new SortedIds(copied, rows, rows.readFromCopy());
     }
 
@@ -114,7 +114,7 @@ final class AllNewEventsLoad implements AutoCloseable {
      * (COPY's text format on both sides, so every id arrives as it left). A refused row aborts the storing connection's
      * COPY: it is ended here (the sorting one by {@link #close}), and the refusal thrown.
      */
-    private static long copyIdsInLoadOrder(SortedIds sorted, Connection connection) throws SQLException {
+    private static long copyIdsInKeyOrder(SortedIds sorted, Connection connection) throws SQLException {
         CopyIn in = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY usage_event_ids (event_id, month) FROM STDIN");
         try {
             for (byte[] row = sorted.first(); row != null; row = sorted.rows().readFromCopy()) {

@@ -99,18 +99,6 @@ public class PostgresEventStore implements EventStore {
         return result;
     }
 
-    /**
-     * The order in which ids go into {@code usage_event_ids} fastest: partition by partition (V23: hash-partitioned by
-     * event_id, modulus 16), each in key order, so that each partition's B-tree grows at its right end and COPY routes
-     * runs of rows instead of switching partition at nearly every row. The partition is the one PostgreSQL routes the id
-     * to: hash partitioning hashes a text key with {@code hashtextextended} and the seed {@code HASH_PARTITION_SEED}
-     * (0x7A5B22367996DCFD), combines it with {@code hash_combine64} (for one column: adds 0x49a0f4dd15e5a8e3) and takes the
-     * remainder by the modulus, for 16 the low four bits. Only the speed depends on it (PostgreSQL routes every row
-     * itself); AllNewEventsLoadTest checks it against the rows' partitions. In psql, ten million ids into an empty
-     * table: 11.9-12.0 s in this order, 13.3-13.9 s in key order alone.
-     */
-    static final String ID_LOAD_ORDER = "((hashtextextended(event_id, 8816678312871386365) & 15) + 3) & 15, event_id";
-
     /** The columns of a staged events file ({@link PostgresCopyBinary}), for a temporary table that COPY loads it into. */
     static final String STAGED_COLUMNS = "(line BIGINT, event_id VARCHAR(128) COLLATE \"C\", ts_us BIGINT, month INTEGER, "
             + "user_id VARCHAR(64) COLLATE \"C\", metric VARCHAR(64) COLLATE \"C\", quantity BIGINT)";
@@ -172,11 +160,11 @@ public class PostgresEventStore implements EventStore {
         return out;
     }
 
-    /** New rows go to both tables: the ids (in {@link #ID_LOAD_ORDER}) first, then the events. */
+    /** New rows go to both tables: the ids (in key order) first, then the events. */
     private static EventClassification.NewRows newRows(long fileId) {
         return (st, rest) -> {
             long ids = st.executeUpdate("INSERT INTO usage_event_ids (event_id, month) SELECT event_id, month FROM staged" + rest
-                    + " ORDER BY " + ID_LOAD_ORDER);
+                    + " ORDER BY event_id");
             long events = EventClassification.insertInto(fileId, "").insert(st, rest);
             if (ids != events) {
                 throw new IllegalStateException("stored " + ids + " event ids but " + events + " events; nothing stored");

@@ -58,21 +58,6 @@ class AllNewEventsLoadTest {
     static final long OCT_2 = Instant.parse("2026-10-02T00:00:00Z").getEpochSecond() * 1_000_000;
     static final long NOV_3 = Instant.parse("2026-11-03T00:00:00Z").getEpochSecond() * 1_000_000;
 
-    /** The load's order of the ids (partition, then key) names the partition that PostgreSQL itself routes each id to. */
-    @Test
-    void theIdsOrderNamesThePartitionPostgresqlRoutesEachIdTo() throws IOException {
-        StringBuilder rows = new StringBuilder();
-        for (int i = 0; i < 2_000; i++) {
-            rows.append(i + 2).append(",id-").append(i * 7919).append(',').append(OCT_2).append(",202610,u1,emails_processed,1\n");
-        }
-        storeInTransaction(1, staged(rows.toString()));
-
-        String partition = PostgresEventStore.ID_LOAD_ORDER.substring(0, PostgresEventStore.ID_LOAD_ORDER.lastIndexOf(", event_id"));
-        assertThat(jdbc.queryForObject("SELECT COUNT(DISTINCT tableoid) FROM usage_event_ids", Long.class)).isEqualTo(16L);
-        assertThat(jdbc.queryForList("SELECT event_id FROM usage_event_ids WHERE tableoid::regclass::text <> 'usage_event_ids_' || lpad((" + partition
-                + ")::text, 2, '0')", String.class)).isEmpty();
-    }
-
     @Test
     void aFileOfNewEventsIsStoredWholeWithItsFileAndLines() throws IOException {
         Path staged = staged("""
@@ -99,9 +84,8 @@ class AllNewEventsLoadTest {
         storeInTransaction(1, staged("2,a0000,%d,202610,u1,emails_processed,3\n3,z9999,%d,202610,u1,emails_processed,4\n"
                 .formatted(OCT_2, OCT_2)));
 
-        // 20,000 new ids, then a0000 again, identical (it comes first in the load order: its hash puts it in partition 0,
-        // and it sorts before every n... id there; the dedupe key refuses the first row of the sorted ids while nearly
-        // all of them are still to come), and z9999 with another quantity (conflicting).
+        // 20,000 new ids, then a0000 again, identical (it sorts first: the dedupe key refuses the first row of the sorted
+        // ids while nearly all of them are still to come), and z9999 with another quantity (conflicting).
         StringBuilder second = new StringBuilder();
         for (int i = 0; i < 20_000; i++) {
             second.append(i + 2).append(",n").append(i).append(',').append(OCT_2 + i).append(",202610,u2,ai_responses,1\n");
