@@ -14,6 +14,7 @@ import com.acme.billing.rating.Rating;
 import com.acme.billing.report.StatementOnDemand;
 import com.acme.billing.subscription.store.PlanChanges;
 import com.acme.billing.tracking.CurrentUsage;
+import com.acme.billing.tracking.UsageByDay;
 import com.acme.billing.user.UserId;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -29,7 +30,6 @@ import java.util.TreeSet;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -63,13 +63,13 @@ class BillingPageController {
     private final StatementOnDemand statements;
     private final CatalogRepository catalogs;
     private final ExperimentPricing pricing;
-    private final JdbcClient jdbc;
+    private final UsageByDay usageByDay;
     private final Clock clock;
     private final AuditLog audit;
     private final com.acme.billing.audit.store.AuditSubjects subjects;
 
     BillingPageController(PlanChanges plans, CurrentUsage currentUsage, StatementOnDemand statements, CatalogRepository catalogs,
-            ExperimentPricing pricing, JdbcClient jdbc, Clock clock, AuditLog audit, com.acme.billing.audit.store.AuditSubjects subjects) {
+            ExperimentPricing pricing, UsageByDay usageByDay, Clock clock, AuditLog audit, com.acme.billing.audit.store.AuditSubjects subjects) {
         this.audit = audit;
         this.subjects = subjects;
         this.plans = plans;
@@ -77,7 +77,7 @@ class BillingPageController {
         this.statements = statements;
         this.catalogs = catalogs;
         this.pricing = pricing;
-        this.jdbc = jdbc;
+        this.usageByDay = usageByDay;
         this.clock = clock;
     }
 
@@ -255,34 +255,13 @@ class BillingPageController {
         }).toList()).orElse(List.of());
     }
 
-    /**
-     * The usage-by-day chart as Chart.js data: the days the reports job last copied from the event store for the
-     * month (the nightly copies last month and this month so far; serve cannot read the embedded event store,
-     * which the ingest job holds), plus the events tracked online that are not in the event store yet. An event
-     * is counted once: a tracked event moved before the copy is in the copy and marked moved; one moved after it
-     * shows from the next copy on (the caption says how old the copy is; the meters above count every event).
-     */
+    /** The usage-by-day chart as Chart.js data ({@link UsageByDay}), with a caption saying how old the log files' part is. */
     private static final java.time.format.DateTimeFormatter COPY_TIME = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
 
     private Map<String, Object> dailyChart(UserId user, BillingPeriod period) {
+        UsageByDay.Month month = usageByDay.of(user, period);
         int days = (int) Duration.between(period.start(), period.end()).toDays();
-        Map<String, long[]> byMetric = new java.util.TreeMap<>();
-        jdbc.sql("SELECT metric, day_of_month, quantity FROM report_daily_usage WHERE period = ? AND user_id = ?")
-                .params(period.toString(), user.value())
-                .query(rs -> {
-                    byMetric.computeIfAbsent(rs.getString(1), k -> new long[days])[rs.getInt(2) - 1] += rs.getLong(3);
-                });
-        long startMicros = period.start().getEpochSecond() * 1_000_000L;
-        jdbc.sql("SELECT metric, ts_us, quantity FROM tracked_events WHERE yyyymm = ? AND user_id = ? AND moved_sha256 IS NULL")
-                .params(period.month().getYear() * 100 + period.month().getMonthValue(), user.value())
-                .query(rs -> {
-                    int day = (int) ((rs.getLong(2) - startMicros) / 86_400_000_000L);
-                    if (day >= 0 && day < days) {
-                        byMetric.computeIfAbsent(rs.getString(1), k -> new long[days])[day] += rs.getLong(3);
-                    }
-                });
-        String source = jdbc.sql("SELECT copied_at FROM report_daily_copies WHERE period = ?").param(period.toString())
-                .query((rs, n) -> rs.getObject(1, java.time.OffsetDateTime.class)).optional()
+        String source = month.copiedAt()
                 .map(at -> "log files as of " + COPY_TIME.format(at.withOffsetSameInstant(java.time.ZoneOffset.UTC))
                         + " (refreshed by each nightly run), events tracked online up to now")
                 .orElse("tracked online so far (log files show here by day after the next nightly run)");
@@ -293,19 +272,15 @@ class BillingPageController {
         String[] colors = {"#2457c5", "#1b7f3b", "#a15c00", "#7b3fb0", "#b3261e"};
         List<Map<String, Object>> datasets = new ArrayList<>();
         int i = 0;
-        for (var entry : byMetric.entrySet()) {
-            List<Long> data = new ArrayList<>();
-            for (long q : entry.getValue()) {
-                data.add(q);
-            }
-            datasets.add(Map.of("label", entry.getKey(), "data", data, "backgroundColor", colors[i++ % colors.length]));
+        for (var entry : month.byMetric().entrySet()) {
+            datasets.add(Map.of("label", entry.getKey(), "data", entry.getValue(), "backgroundColor", colors[i++ % colors.length]));
         }
         Map<String, Object> spec = Map.of("type", "bar",
                 "data", Map.of("labels", labels, "datasets", datasets),
                 "options", Map.of("responsive", true, "maintainAspectRatio", false, "animation", false,
                         "scales", Map.of("x", Map.of("stacked", true, "title", Map.of("display", true, "text", "day of " + period)),
                                 "y", Map.of("stacked", true, "beginAtZero", true))));
-        return Map.of("json", ChartJson.of(spec), "source", source, "empty", byMetric.isEmpty());
+        return Map.of("json", ChartJson.of(spec), "source", source, "empty", month.byMetric().isEmpty());
     }
 
     private static String words(Duration d) {
