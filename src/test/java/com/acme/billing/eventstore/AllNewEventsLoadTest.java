@@ -79,6 +79,30 @@ class AllNewEventsLoadTest {
                 .containsExactly("usage_events_202610", "usage_events_202610", "usage_events_202611");
     }
 
+    /** The roll-up's two ways to the month totals (read out; computed in the database) give the same sums. */
+    @Test
+    void theMonthTotalsReadOutAndTheQueryForTheDatabaseAgree() throws IOException {
+        storeInTransaction(7, staged("""
+                2,t1,%d,202610,u1,emails_processed,3
+                3,t2,%d,202610,u1,emails_processed,4
+                4,t3,%d,202610,u2,ai_responses,1
+                5,t4,%d,202611,u1,emails_processed,2
+                """.formatted(OCT_2, OCT_2 + 1, OCT_2, NOV_3)));
+
+        List<String> readOut = new java.util.ArrayList<>();
+        transaction.executeWithoutResult(status -> store.monthlyTotals(List.of(202610, 202611),
+                t -> readOut.add(t.userId() + ":" + t.metric() + ":" + t.month() + ":" + t.quantity())));
+        List<String> queried = new java.util.ArrayList<>();
+        for (int month : List.of(202610, 202611)) {
+            queried.addAll(jdbc.queryForList("SELECT user_id || ':' || metric || ':" + month + ":' || total FROM ("
+                    + store.monthlyTotalsQuery(month).orElseThrow() + ") t ORDER BY 1", String.class));
+        }
+
+        assertThat(readOut).containsExactly("u1:emails_processed:202610:7", "u1:emails_processed:202611:2", "u2:ai_responses:202610:1");
+        assertThat(queried).containsExactlyInAnyOrderElementsOf(readOut);
+        assertThat(store.monthlyTotalsQuery(202612)).hasValueSatisfying(sql -> assertThat(jdbc.queryForList(sql)).isEmpty());
+    }
+
     @Test
     void aStoredIdStopsTheLoadAndTheClassificationStoresTheRestWithTheConnectionsGivenBack() throws IOException {
         storeInTransaction(1, staged("2,a0000,%d,202610,u1,emails_processed,3\n3,z9999,%d,202610,u1,emails_processed,4\n"
