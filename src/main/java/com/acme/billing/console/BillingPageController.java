@@ -255,9 +255,9 @@ class BillingPageController {
         }).toList()).orElse(List.of());
     }
 
-    /** The usage-by-day chart as Chart.js data ({@link UsageByDay}), with a caption saying how old the log files' part is. */
     private static final java.time.format.DateTimeFormatter COPY_TIME = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
 
+    /** The usage-by-day chart as Chart.js data ({@link UsageByDay}), with a caption saying how old the log files' part is. */
     private Map<String, Object> dailyChart(UserId user, BillingPeriod period) {
         UsageByDay.Month month = usageByDay.of(user, period);
         int days = (int) Duration.between(period.start(), period.end()).toDays();
