@@ -64,6 +64,10 @@ final class StagedMonths {
         }
         buffer.getInt(); // flags
         int extension = buffer.getInt();
+        if (extension < 0 || extension > buffer.remaining()) {
+            throw new IOException(staged + " is not a staged events file in PostgreSQL's binary COPY format (header extension of " + extension
+                    + " bytes)");
+        }
         buffer.position(buffer.position() + extension);
     }
 

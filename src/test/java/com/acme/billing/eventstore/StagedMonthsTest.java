@@ -57,6 +57,11 @@ class StagedMonthsTest {
         Path csv = Files.writeString(tmp.resolve("old.csv"), "2,a,1,202610,u1,m,1\n");
         assertThatThrownBy(() -> StagedMonths.of(csv)).isInstanceOf(IOException.class)
                 .hasMessage(csv + " is not a staged events file in PostgreSQL's binary COPY format (no signature)");
+        byte[] badExtension = Arrays.copyOf(bytes, bytes.length);
+        badExtension[PostgresCopyBinary.SIGNATURE.length + 4] = (byte) 0x7F;
+        Path extended = Files.write(tmp.resolve("extended.pgcopy"), badExtension);
+        assertThatThrownBy(() -> StagedMonths.of(extended)).isInstanceOf(IOException.class)
+                .hasMessage(extended + " is not a staged events file in PostgreSQL's binary COPY format (header extension of 2130706432 bytes)");
         Path empty = Files.write(tmp.resolve("empty.pgcopy"), new byte[0]);
         assertThatThrownBy(() -> StagedMonths.of(empty)).isInstanceOf(IOException.class)
                 .hasMessage(empty + " is not a staged events file in PostgreSQL's binary COPY format (no header)");
