@@ -1,6 +1,5 @@
 package com.acme.billing.cli;
 
-import com.acme.billing.BillingApplication;
 import com.acme.billing.platform.InputRefusedException;
 import com.acme.billing.platform.JobFailedException;
 import com.acme.billing.scaleout.Partitioning;
@@ -126,7 +125,7 @@ public final class BillingCli {
         if (command.fewBeans()) {
             settings.put("spring.main.lazy-initialization", "true");
         }
-        SpringApplication application = new SpringApplication(BillingApplication.class);
+        SpringApplication application = new SpringApplication(command.springBeans());
         application.setWebApplicationType(command.web() ? WebApplicationType.SERVLET : WebApplicationType.NONE);
         application.setAddCommandLineProperties(false);
         if (!command.web()) {
@@ -165,15 +164,15 @@ public final class BillingCli {
 
     /**
      * Alerts raised by this command (or waiting for a retry) go out as it ends, for at most 10 s; what is
-     * left waits for serve or the next command (the outbox holds it). Never changes the exit code.
+     * left waits for serve or the next command (the outbox holds it). Never changes the exit code. A command started with a
+     * context of its own ({@code executions}) raises none and leaves the outbox to the others.
      */
     private static void deliverAlerts(ConfigurableApplicationContext context) {
         try {
-            if (context.isActive()) {
-                AlertDelivery delivery = context.getBean(AlertDelivery.class);
-                if (delivery.pending() > 0) {
-                    delivery.deliverDue(java.time.Duration.ofSeconds(10));
-                }
+            // A command started with a context of its own (BillingCommand#springBeans) has no delivery: its alerts wait.
+            AlertDelivery delivery = context.isActive() ? context.getBeanProvider(AlertDelivery.class).getIfAvailable() : null;
+            if (delivery != null && delivery.pending() > 0) {
+                delivery.deliverDue(java.time.Duration.ofSeconds(10));
             }
         } catch (RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(BillingCli.class).warn("alerts not delivered now: {}", e.toString());

@@ -1,5 +1,6 @@
 package com.acme.billing.cli;
 
+import com.acme.billing.BillingApplication;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
@@ -35,6 +36,14 @@ public abstract class BillingCommand {
      */
     boolean fewBeans() {
         return false;
+    }
+
+    /**
+     * The configuration Spring starts from: the whole application, or, for a command that only reads a table or two, a
+     * context of its own with the database and the beans it uses ({@link OperatorQueryBeans}).
+     */
+    Class<?> springBeans() {
+        return BillingApplication.class;
     }
 
     /** Only {@code worker} takes partition requests. */

@@ -1,6 +1,6 @@
 package com.acme.billing.cli;
 
-import com.acme.billing.ops.Operations;
+import com.acme.billing.ops.ExecutionHistory;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,7 +12,7 @@ final class ExecutionsCommand extends BillingCommand {
     @Option(names = "--failed", description = "only failed, stopped or unknown runs")
     boolean failed;
 
-    record Result(List<Operations.ExecutionRow> executions) {
+    record Result(List<ExecutionHistory.ExecutionRow> executions) {
     }
 
     @Override
@@ -21,11 +21,16 @@ final class ExecutionsCommand extends BillingCommand {
     }
 
     @Override
+    Class<?> springBeans() {
+        return OperatorQueryBeans.class;
+    }
+
+    @Override
     int run(CommandContext context) {
         Console console = context.console();
-        List<Operations.ExecutionRow> rows = context.bean(Operations.class).executions(failed);
+        List<ExecutionHistory.ExecutionRow> rows = context.bean(ExecutionHistory.class).executions(failed);
         console.say("%6s  %-16s %-10s %-20s %-20s %s", "id", "job", "status", "start", "end", "failed step / message");
-        for (Operations.ExecutionRow row : rows) {
+        for (ExecutionHistory.ExecutionRow row : rows) {
             console.say("%6d  %-16s %-10s %-20s %-20s %s", row.id(), row.job(), row.status(), row.start(),
                     row.end() == null ? "-" : row.end(),
                     row.failedStep() == null ? "" : row.failedStep() + ": " + (row.message() == null ? "" : row.message()));

@@ -5,7 +5,6 @@ import com.acme.billing.platform.JobRunner;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.batch.core.BatchStatus;
@@ -16,12 +15,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
-/** The operators' commands on Spring Batch's job repository: executions, restart, stop, abandon. */
+/**
+ * The operators' commands on Spring Batch's job repository: restart, stop, abandon, and the console's list of runs
+ * ({@code jobs/billing executions} lists them through {@link ExecutionHistory}).
+ */
 @Component
 public class Operations {
-
-    public record ExecutionRow(long id, String job, String status, String start, String end, String failedStep, String message) {
-    }
 
     private final JobOperator jobOperator;
     private final JobRepository jobRepository;
@@ -30,8 +29,8 @@ public class Operations {
 
     /**
      * The job operator (and the runner over it) only when a restart, stop or abandon asks for it: creating it registers
-     * every job of the application, which a command that only lists the runs ({@code executions}, started with lazy beans,
-     * see BillingCommand#fewBeans) would otherwise pay for at each start.
+     * every job of the application, which a command started with lazy beans for a look at the runs or a stop (see
+     * BillingCommand#fewBeans) would otherwise pay for at each start.
      */
     public Operations(@Lazy JobOperator jobOperator, JobRepository jobRepository, @Lazy JobRunner jobRunner, JdbcClient jdbc) {
         this.jobOperator = jobOperator;
@@ -41,10 +40,6 @@ public class Operations {
     }
 
     /** One run as the console lists it: with its duration and the counts of its steps added up. */
-    /** The step a run stopped in, for both listings: the one not completed (SELECT column over execution {@code e}). */
-    private static final String FAILED_STEP = "(SELECT MAX(s.STEP_NAME) FROM BATCH_STEP_EXECUTION s WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID "
-            + "AND s.STATUS IN ('FAILED', 'STOPPED', 'UNKNOWN', 'STARTED'))";
-
     public record RunRow(long id, String job, String status, Instant start, Instant end, String failedStep, String message, long read,
             long written, long skipped, Long resumedBy) {
 
@@ -73,7 +68,7 @@ public class Operations {
     /** The newest {@code limit} runs, newest first. */
     public List<RunRow> recentRuns(int limit) {
         return jdbc.sql("SELECT e.JOB_EXECUTION_ID, i.JOB_NAME, e.STATUS, e.START_TIME, e.END_TIME, e.EXIT_MESSAGE, "
-                        + FAILED_STEP + ", "
+                        + ExecutionHistory.FAILED_STEP + ", "
                         + "(SELECT COALESCE(SUM(s.READ_COUNT), 0) FROM BATCH_STEP_EXECUTION s WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID), "
                         + "(SELECT COALESCE(SUM(s.WRITE_COUNT), 0) FROM BATCH_STEP_EXECUTION s WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID), "
                         + "(SELECT COALESCE(SUM(s.READ_SKIP_COUNT + s.PROCESS_SKIP_COUNT + s.WRITE_SKIP_COUNT), 0) FROM BATCH_STEP_EXECUTION s "
@@ -90,17 +85,6 @@ public class Operations {
 
     private static Instant instant(java.sql.Timestamp at) {
         return at == null ? null : at.toInstant();
-    }
-
-    public List<ExecutionRow> executions(boolean failedOnly) {
-        String where = failedOnly ? " WHERE e.STATUS IN ('FAILED', 'STOPPED', 'UNKNOWN')" : "";
-        return jdbc.sql("SELECT e.JOB_EXECUTION_ID, i.JOB_NAME, e.STATUS, e.START_TIME, e.END_TIME, e.EXIT_MESSAGE, "
-                + FAILED_STEP + " "
-                + "FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID" + where
-                + " ORDER BY e.JOB_EXECUTION_ID DESC")
-                .query((rs, n) -> new ExecutionRow(rs.getLong(1), rs.getString(2), rs.getString(3), iso(rs.getTimestamp(4)),
-                        iso(rs.getTimestamp(5)), rs.getString(7), JobRunner.firstLine(rs.getString(6))))
-                .list();
     }
 
     /**
@@ -208,11 +192,5 @@ public class Operations {
             throw new InputRefusedException("execution " + execution.getId() + " is still running in process " + owner.get().pid()
                     + "; wait for it, or jobs/billing stop " + execution.getId());
         }
-    }
-
-    private static String iso(java.sql.Timestamp timestamp) {
-        // Spring Batch stores LocalDateTime of the JVM's zone; jobs/billing runs the JVM in UTC.
-        return timestamp == null ? null
-                : timestamp.toLocalDateTime().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC).toString();
     }
 }
