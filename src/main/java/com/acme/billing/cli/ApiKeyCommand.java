@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code api-key create|list|revoke}: the keys of the online API (SPEC 8). */
-@Command(name = "api-key", header = "API keys: create (shown once), list, revoke",
+@Command(name = "api-key", mixinStandardHelpOptions = true, header = "API keys: create (shown once), list, revoke",
         description = "Keys for serve's /api: only a hash is stored; the key is printed once, by create.",
         subcommands = {ApiKeyCommand.Create.class, ApiKeyCommand.ListKeys.class, ApiKeyCommand.Revoke.class})
 final class ApiKeyCommand {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code audit verify|list}: the audit log of operators' and admins' actions (SPEC 11). */
-@Command(name = "audit", header = "the audit log: verify its hash chain, list its rows",
+@Command(name = "audit", mixinStandardHelpOptions = true, header = "the audit log: verify its hash chain, list its rows",
         description = "Every operator's and admin's action, one row each, chained by SHA-256 hashes (docs/audit.md).",
         subcommands = {AuditCommand.Verify.class, AuditCommand.ListRows.class})
 final class AuditCommand {

@@ -6,6 +6,7 @@ import com.acme.billing.scaleout.Partitioning;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
 import org.springframework.boot.SpringApplication;
@@ -25,13 +26,6 @@ import picocli.CommandLine.ParseResult;
 @Command(name = "billing", mixinStandardHelpOptions = true, version = "billing 0.1.0",
         synopsisSubcommandLabel = "COMMAND",
         description = "The nightly usage billing pipeline: ingest, rate, invoice, push to Stripe, report.",
-        subcommands = {DemoCommand.class, ImportCatalogCommand.class, ImportSubscriptionsCommand.class, IngestCommand.class,
-                UsageCommand.class, ClosePeriodCommand.class, FinalizeCommand.class, PushStripeCommand.class,
-                PushStatusCommand.class, ReportsCommand.class, NightlyCommand.class, ExecutionsCommand.class,
-                RestartCommand.class, StopCommand.class, AbandonCommand.class, ServeCommand.class, AlertsCommand.class,
-                ApiKeyCommand.class, AnalyticsCommand.class, ImportCostsCommand.class, ImportExperimentsCommand.class,
-                ExperimentResultsCommand.class, ConsoleUserCommand.class, GdprCommand.class, AuditCommand.class,
-                ImportCustomersCommand.class, KeysCommand.class, WorkerCommand.class},
         footer = {"", "Every command takes --json (its result as one JSON object on the last line),",
                 "--home DIR, --db-url URL, --db-user USER, --db-password PASSWORD, --now INSTANT.",
                 "Flags win over BILLING_* / STRIPE_* variables, which win over application.yml.",
@@ -40,12 +34,44 @@ import picocli.CommandLine.ParseResult;
                 "jobs/billing COMMAND --help shows a command's options."})
 public final class BillingCli {
 
+    /** Every command, in the order {@code --help} lists them. */
+    private static final List<Class<?>> COMMANDS = List.of(DemoCommand.class, ImportCatalogCommand.class,
+            ImportSubscriptionsCommand.class, IngestCommand.class, UsageCommand.class, ClosePeriodCommand.class, FinalizeCommand.class,
+            PushStripeCommand.class, PushStatusCommand.class, ReportsCommand.class, NightlyCommand.class, ExecutionsCommand.class,
+            RestartCommand.class, StopCommand.class, AbandonCommand.class, ServeCommand.class, AlertsCommand.class, ApiKeyCommand.class,
+            AnalyticsCommand.class, ImportCostsCommand.class, ImportExperimentsCommand.class, ExperimentResultsCommand.class,
+            ConsoleUserCommand.class, GdprCommand.class, AuditCommand.class, ImportCustomersCommand.class, KeysCommand.class,
+            WorkerCommand.class);
+
     private BillingCli() {
     }
 
     /** The command line with every command and the typed converters, as {@code --help} shows it. */
     public static CommandLine commandLine() {
+        return commandLine(COMMANDS);
+    }
+
+    /**
+     * The command line for these arguments: with the one command they name first, when they do, since picocli reads the
+     * annotations of every command it is given (its classes cannot go into the CDS archive either: they are Java 5 class
+     * files), about a fifth of {@code executions}' start on a slow machine (docs/benchmarks.md, "Start-up"). Anything else
+     * (no command, an option first, a name that is not a command, help) gets every command, and so the same messages.
+     */
+    static CommandLine commandLineFor(String... args) {
+        if (args.length > 0) {
+            for (Class<?> command : COMMANDS) {
+                if (command.getAnnotation(Command.class).name().equals(args[0])) {
+                    return commandLine(List.of(command));
+                }
+            }
+        }
+        return commandLine();
+    }
+
+    private static CommandLine commandLine(List<Class<?>> commands) {
         CommandLine commandLine = new CommandLine(BillingCli.class);
+        // Before the converters and settings below: picocli gives them to the subcommands it has at that moment.
+        commands.forEach(commandLine::addSubcommand);
         TypeConverters.register(commandLine);
         // "@file" would read a file into the arguments (and echo it in an error): an argument is what was typed.
         // It also keeps a user id such as "@x" (valid by SPEC 2) from naming a file.
@@ -68,7 +94,7 @@ public final class BillingCli {
         System.setProperty("sun.net.http.retryPost", "false");
         System.setProperty("http.maxConnections", "32");
 
-        CommandLine commandLine = commandLine();
+        CommandLine commandLine = commandLineFor(args);
         if (args.length > 0 && args[0].equals("help")) {
             // "jobs/billing help [COMMAND]", as --help.
             CommandLine target = args.length > 1 ? commandLine.getSubcommands().getOrDefault(args[1], commandLine) : commandLine;
@@ -95,7 +121,7 @@ public final class BillingCli {
             return 0;
         }
         if (!(leaf.commandSpec().userObject() instanceof BillingCommand command)) {
-            err.print(commandLine.getUsageMessage());
+            err.print(commandLine().getUsageMessage());
             err.println("billing: name a command");
             return 2;
         }

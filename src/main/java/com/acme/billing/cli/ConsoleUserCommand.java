@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code console-user create|list}: the people who sign in to serve's console (SPEC 12). */
-@Command(name = "console-user", header = "console sign-ins: create (password on stdin), list",
+@Command(name = "console-user", mixinStandardHelpOptions = true, header = "console sign-ins: create (password on stdin), list",
         description = "Accounts for serve's /console: e-mail, role and a bcrypt hash of the password.",
         subcommands = {ConsoleUserCommand.Create.class, ConsoleUserCommand.ListUsers.class})
 final class ConsoleUserCommand {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code gdpr export|erase}: a user's data as one JSON document, and its erasure (SPEC 11; docs/gdpr.md). */
-@Command(name = "gdpr", header = "data protection: export a user's data, erase a user",
+@Command(name = "gdpr", mixinStandardHelpOptions = true, header = "data protection: export a user's data, erase a user",
         description = "Everything held about one user as one JSON document (export), or the user erased: profile and raw events deleted, "
                 + "kept records (invoices, for tax law) under a pseudonym erased-<8 hex>, every period's totals unchanged (erase).",
         subcommands = {GdprCommand.Export.class, GdprCommand.Erase.class})

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code keys create|rotate|reencrypt}: the key set that encrypts customer profiles (SPEC 11). Key material is never printed. */
-@Command(name = "keys", header = "encryption key set: create, rotate, reencrypt",
+@Command(name = "keys", mixinStandardHelpOptions = true, header = "encryption key set: create, rotate, reencrypt",
         description = "The Tink key set (JSON file, BILLING_ENCRYPTION_KEYSET) that encrypts customer profiles. Key material is never printed.",
         subcommands = {KeysCommand.Create.class, KeysCommand.Rotate.class, KeysCommand.Reencrypt.class})
 final class KeysCommand {

@@ -103,6 +103,27 @@ class CommandLineTest {
         assertThat(cli().ok("help", "close-period").out()).isEqualTo(cli().ok("close-period", "--help").out());
     }
 
+    /**
+     * A command named first is parsed by a command line that holds it alone (BillingCli.commandLineFor); its help, options and
+     * converters are those of the full command line, for every command and sub-command.
+     */
+    @Test
+    void eachCommandParsedAloneHasTheHelpOfTheFullCommandLine() {
+        Map<String, CommandLine> all = BillingCli.commandLine().getSubcommands();
+        assertThat(all).hasSize(28);
+        for (Map.Entry<String, CommandLine> command : all.entrySet()) {
+            CommandLine alone = BillingCli.commandLineFor(command.getKey(), "--help");
+            assertThat(alone.getSubcommands().keySet()).containsExactly(command.getKey());
+            assertThat(cli().ok(command.getKey(), "--help").out()).isEqualTo(cli().ok("help", command.getKey()).out());
+            for (String sub : command.getValue().getSubcommands().keySet()) {
+                assertThat(alone.getSubcommands().get(command.getKey()).getSubcommands().get(sub).getUsageMessage(CommandLine.Help.Ansi.OFF))
+                        .isEqualTo(command.getValue().getSubcommands().get(sub).getUsageMessage(CommandLine.Help.Ansi.OFF));
+            }
+        }
+        assertThat(BillingCli.commandLineFor("--help").getSubcommands()).hasSize(28);
+        assertThat(BillingCli.commandLineFor("no-such-command").getSubcommands()).hasSize(28);
+    }
+
     /** picocli formats descriptions with String.format: a bare '%' garbles the help and warns on stderr. */
     @Test
     void everyCommandsHelpFormatsWithoutWarnings() {
