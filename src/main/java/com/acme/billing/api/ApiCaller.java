@@ -1,5 +1,6 @@
 package com.acme.billing.api;
 
+import com.acme.billing.access.ActingFor;
 import com.acme.billing.access.ApiKeys;
 import com.acme.billing.access.Role;
 import com.acme.billing.user.UserId;
@@ -14,22 +15,15 @@ public record ApiCaller(long keyId, Role role, String userId) {
 
     /**
      * The user a request is about. A customer key may leave it out (its own user) and may name no
-     * other (403); every other role must name one (400). Checked by the one rule of {@link UserId}.
+     * other (403); every other role must name one (400). The rule is {@link ActingFor}'s, as the console's.
      */
     public UserId userFor(String requested, String field) {
-        if (role == Role.CUSTOMER) {
-            if (requested == null || requested.equals(userId)) {
-                return new UserId(userId);
-            }
-            throw new ApiProblem(HttpStatus.FORBIDDEN, "forbidden", "this customer key acts for user " + userId + " only");
-        }
-        if (requested == null || requested.isEmpty()) {
-            throw new ApiProblem(HttpStatus.BAD_REQUEST, "bad_request", field + ": required");
-        }
-        var problem = UserId.problem(requested);
-        if (problem.isPresent()) {
-            throw new ApiProblem(HttpStatus.BAD_REQUEST, "bad_request", field + ": " + problem.get());
-        }
-        return new UserId(requested);
+        ActingFor actingFor = ActingFor.resolve(role, userId, requested);
+        return switch (actingFor.outcome()) {
+            case OWN_USER, NAMED_USER -> actingFor.user();
+            case OTHER_USER_REFUSED -> throw new ApiProblem(HttpStatus.FORBIDDEN, "forbidden", "this customer key acts for user " + userId + " only");
+            case NO_USER_NAMED -> throw new ApiProblem(HttpStatus.BAD_REQUEST, "bad_request", field + ": required");
+            case INVALID_USER -> throw new ApiProblem(HttpStatus.BAD_REQUEST, "bad_request", field + ": " + actingFor.problem());
+        };
     }
 }

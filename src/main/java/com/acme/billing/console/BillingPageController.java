@@ -1,5 +1,6 @@
 package com.acme.billing.console;
 
+import com.acme.billing.access.ActingFor;
 import com.acme.billing.access.Role;
 import com.acme.billing.audit.AuditActor;
 import com.acme.billing.audit.AuditOutcome;
@@ -205,19 +206,14 @@ class BillingPageController {
 
     /** A customer: always their own user (a {@code user} parameter naming another is refused). Staff: the parameter. */
     private static UserId userOf(ConsolePrincipal principal, String userParam) {
-        if (principal.customer()) {
-            if (userParam != null && !userParam.equals(principal.userId())) {
-                throw new ResponseStatusException(HttpStatus.NOT_FOUND);
-            }
-            return UserId.parse(principal.userId());
-        }
-        if (userParam == null || userParam.isBlank()) {
-            return null;
-        }
-        if (!UserId.isValid(userParam)) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "user: " + UserId.problem(userParam).orElse("invalid"));
-        }
-        return UserId.parse(userParam);
+        ActingFor actingFor = ActingFor.resolve(principal.role(), principal.userId(), userParam);
+        return switch (actingFor.outcome()) {
+            case OWN_USER, NAMED_USER -> actingFor.user();
+            // Another user's page does not exist for a customer (no existence leak).
+            case OTHER_USER_REFUSED -> throw new ResponseStatusException(HttpStatus.NOT_FOUND);
+            case NO_USER_NAMED -> null;
+            case INVALID_USER -> throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "user: " + actingFor.problem());
+        };
     }
 
     private static UserId changerOf(ConsolePrincipal principal, String userParam) {
