@@ -31,8 +31,8 @@ public abstract class BillingCommand {
      * Commands that read a little and end (an operator's look at the runs, a stop): Spring creates only the beans they
      * ask for (lazy initialization) instead of every job, step and service of the application, which is most of their
      * start-up (docs/benchmarks.md, "Start-up"). Flyway still migrates first: the data source's users depend on it.
-     * The same commands get the quick compiler alone from {@code jobs/billing} (its QUICK list, decided before Java starts):
-     * keep the two lists alike.
+     * The same commands, and {@code executions} (whose context is its own, {@link #springBeans}), get the quick compiler
+     * alone from {@code jobs/billing} (its QUICK list, decided before Java starts): keep the two lists alike.
      */
     boolean fewBeans() {
         return false;

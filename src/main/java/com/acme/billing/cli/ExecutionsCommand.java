@@ -15,11 +15,10 @@ final class ExecutionsCommand extends BillingCommand {
     record Result(List<ExecutionHistory.ExecutionRow> executions) {
     }
 
-    @Override
-    boolean fewBeans() {
-        return true;
-    }
-
+    /**
+     * Its own context, started whole (not lazily: it holds only what the query needs), so that a database it cannot reach
+     * stops it at start with exit 2 naming the database, as every eagerly started command.
+     */
     @Override
     Class<?> springBeans() {
         return OperatorQueryBeans.class;
