@@ -81,7 +81,6 @@ public class UsageMetricsRepository {
         OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
         String monthYear = monthYear(month);
         jdbc.execute("SET LOCAL work_mem = '256MB'");
-        jdbc.execute("DROP TABLE IF EXISTS rolled_up_totals");
         jdbc.execute("CREATE TEMP TABLE rolled_up_totals ON COMMIT DROP AS " + totalsQuery);
         jdbc.execute("ANALYZE rolled_up_totals");
         long totals = jdbc.queryForObject("SELECT COUNT(*) FROM rolled_up_totals", Long.class);

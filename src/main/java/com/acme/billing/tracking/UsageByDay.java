@@ -18,7 +18,7 @@ import org.springframework.stereotype.Service;
  * ({@code report_daily_usage}: the nightly copies last month and this month so far; serve cannot read the embedded event
  * store, which the ingest job holds), plus the events tracked online that are not in the event store yet. An event is
  * counted once: a tracked event moved before the copy is in the copy and marked moved; one moved after it shows from
- * the next copy on ({@link #copiedAt} says how old the copy is).
+ * the next copy on ({@link Month#copiedAt} says how old the copy is).
  */
 @Service
 public class UsageByDay {
