@@ -193,10 +193,6 @@ final class EventClassification {
     static final String INSERT = "INSERT INTO usage_events (event_id, ts_us, month, user_id, metric, quantity, file_id, line) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
-    static String monthsOfSql(Collection<Long> fileIds) {
-        return "SELECT DISTINCT month FROM usage_events WHERE file_id IN (" + join(fileIds) + ") ORDER BY month";
-    }
-
     static String monthlyTotalsSql(Collection<Integer> months) {
         return "SELECT user_id, metric, month, SUM(quantity) FROM usage_events WHERE month IN (" + join(months)
                 + ") GROUP BY user_id, metric, month ORDER BY user_id, metric, month";

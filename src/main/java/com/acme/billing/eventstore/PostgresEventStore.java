@@ -66,8 +66,13 @@ public class PostgresEventStore implements EventStore {
                 }
             }
             // The classification after the load has given its second connection back.
-            StoreResult result = loaded.isPresent() ? new StoreResult(loaded.getAsLong(), loaded.getAsLong(), 0, List.of())
-                    : classify(connection, st, fileId, stagedEvents);
+            StoreResult result;
+            if (loaded.isPresent()) {
+                result = new StoreResult(loaded.getAsLong(), loaded.getAsLong(), 0, List.of());
+                recordMonths(st, fileId, months); // every staged event was stored
+            } else {
+                result = classify(connection, st, fileId, stagedEvents); // records the months of the lines it stores
+            }
             // The roll-up that follows plans on these statistics; stale ones made it sort ten million rows on disk. Only the
             // months of this file: ANALYZE of the partitioned table would sample every month again.
             for (int month : months) {
@@ -160,7 +165,11 @@ public class PostgresEventStore implements EventStore {
         return out;
     }
 
-    /** New rows go to both tables: the ids (in key order) first, then the events. */
+    /**
+     * New rows go to both tables: the ids (in key order) first, then the events; their months to {@code
+     * usage_event_file_months}. (Lines that an earlier attempt of this file stored need no row of their own here: on
+     * PostgreSQL that attempt's transaction recorded their months with them.)
+     */
     private static EventClassification.NewRows newRows(long fileId) {
         return (st, rest) -> {
             long ids = st.executeUpdate("INSERT INTO usage_event_ids (event_id, month) SELECT event_id, month FROM staged" + rest
@@ -169,8 +178,22 @@ public class PostgresEventStore implements EventStore {
             if (ids != events) {
                 throw new IllegalStateException("stored " + ids + " event ids but " + events + " events; nothing stored");
             }
+            st.execute("INSERT INTO usage_event_file_months (file_id, month) SELECT DISTINCT " + fileId + ", month FROM staged" + rest
+                    + " ON CONFLICT DO NOTHING");
             return events;
         };
+    }
+
+    /**
+     * The months a file's stored events fall in, for {@link #monthsOf}; in the transaction that stores them. (Without
+     * it, which months a run's files touched was a scan of every partition: {@code usage_events} has no index on
+     * {@code file_id}.)
+     */
+    private static void recordMonths(Statement st, long fileId, Collection<Integer> months) throws SQLException {
+        if (!months.isEmpty()) {
+            st.execute("INSERT INTO usage_event_file_months (file_id, month) VALUES "
+                    + months.stream().map(m -> "(" + fileId + ", " + m + ")").collect(Collectors.joining(", ")) + " ON CONFLICT DO NOTHING");
+        }
     }
 
     /**
@@ -218,7 +241,8 @@ public class PostgresEventStore implements EventStore {
         if (fileIds.isEmpty()) {
             return List.of();
         }
-        return jdbc.queryForList(EventClassification.monthsOfSql(fileIds), Integer.class);
+        return jdbc.queryForList("SELECT DISTINCT month FROM usage_event_file_months WHERE file_id IN ("
+                + fileIds.stream().map(String::valueOf).collect(Collectors.joining(",")) + ") ORDER BY month", Integer.class);
     }
 
     /**
@@ -324,6 +348,10 @@ public class PostgresEventStore implements EventStore {
                 + "DELETE FROM usage_event_ids WHERE event_id IN (SELECT event_id FROM gone)", userId);
         jdbc.execute((StatementCallback<Void>) st -> {
             ensurePartitions(st, replacement.stream().map(Event::month).collect(Collectors.toCollection(TreeSet::new)));
+            for (var monthsOfFile : replacement.stream().collect(Collectors.groupingBy(Event::fileId,
+                    Collectors.mapping(Event::month, Collectors.toCollection(TreeSet::new)))).entrySet()) {
+                recordMonths(st, monthsOfFile.getKey(), monthsOfFile.getValue());
+            }
             return null;
         });
         jdbc.batchUpdate(EventClassification.INSERT, replacement, 1000, (ps, e) -> {

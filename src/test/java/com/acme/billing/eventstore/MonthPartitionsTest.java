@@ -113,6 +113,12 @@ class MonthPartitionsTest {
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM usage_events_202611", Long.class)).isEqualTo(1);
         assertThat(jdbc.queryForList("SELECT event_id || ':' || month FROM usage_event_ids ORDER BY event_id", String.class))
                 .containsExactly("n1:202611", "o1:202610", "o2:202610", "o3:202610");
+        // The months of each stored file (V25): October's file (all new, loaded by COPY) its one month; November's
+        // (classified line by line) only the month of its new line, not October, where it has duplicates only.
+        assertThat(jdbc.queryForList("SELECT month FROM usage_event_file_months ORDER BY file_id, month", Integer.class))
+                .containsExactly(202610, 202611);
+        assertThat(jdbc.queryForList("SELECT file_id || ':' || month FROM usage_event_file_months ORDER BY 1", String.class))
+                .isEqualTo(jdbc.queryForList("SELECT DISTINCT file_id || ':' || month FROM usage_events ORDER BY 1", String.class));
         // Every partition has its BRIN index on file_id, and a month filter reads that month's partition only.
         assertThat(jdbc.queryForList("SELECT tablename || ':' || indexdef FROM pg_indexes WHERE tablename LIKE 'usage_events_2%' "
                 + "ORDER BY tablename", String.class)).hasSize(2).allMatch(s -> s.contains("USING brin (file_id)"));
@@ -187,6 +193,9 @@ class MonthPartitionsTest {
                 .containsExactly("202609:1000", "202610:2000", "202611:1");
         assertThat(jdbc.queryForObject("SELECT SUM(quantity) FROM usage_events", Long.class)).isEqualTo(2000 + 2000 + 3);
         assertThat(jdbc.queryForObject("SELECT to_regclass('usage_events_v3') IS NULL", Boolean.class)).isTrue();
+        // V25: the stored file's months, so that a run stored before the upgrade and rolled up after it finds them.
+        assertThat(jdbc.queryForList("SELECT file_id || ':' || month FROM usage_event_file_months ORDER BY 1", String.class))
+                .containsExactly("900:202609", "900:202610", "900:202611");
 
         // The carried-over ids dedupe as before: old-5 (September) and o1 (November) identical, old-1001 (October) conflicting.
         Path file = write("again.csv", """
@@ -203,6 +212,10 @@ class MonthPartitionsTest {
                 3,conflicting_duplicate,"old-1001,2026-10-01T00:16:41Z,u0,ai_responses,2"
                 """);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM usage_events_202611", Long.class)).isEqualTo(2);
+        assertThat(jdbc.queryForList("SELECT month FROM usage_event_file_months WHERE file_id <> 900", Integer.class))
+                .containsExactly(202611);
+        // The roll-up found November through it: n9 (4) beside o1 (3) for u1.
+        assertThat(Stores.usageMetrics(db)).containsEntry("u1|emails_processed|2026-11", 7L);
     }
 
     private List<String> partitions() {
