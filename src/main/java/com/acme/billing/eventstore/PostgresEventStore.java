@@ -186,8 +186,8 @@ public class PostgresEventStore implements EventStore {
 
     /**
      * The months a file's stored events fall in, for {@link #monthsOf}; in the transaction that stores them. (Without
-     * it, which months a run's files touched was a scan of every partition: {@code usage_events} has no index on
-     * {@code file_id}.)
+     * it, which months a run's files touched was read off the events: every partition's BRIN on {@code file_id}, then
+     * every row of those files, twice per ingest; docs/decisions.md.)
      */
     private static void recordMonths(Statement st, long fileId, Collection<Integer> months) throws SQLException {
         if (!months.isEmpty()) {
