@@ -183,6 +183,12 @@ class GdprCommandTest {
         eventsBefore.forEach((k, v) -> expected.put(k.startsWith("alice|") ? pseudonym + k.substring(5) : k, v));
         assertThat(eventsAfter).isEqualTo(expected);
         assertThat(Stores.storedEvents(db)).isEqualTo(4 + 2);
+        if (kind == TestDatabase.Kind.POSTGRES) {
+            // Every file and month of the events, the pseudonym's sums included, has its row for the ingest's roll-up (V25).
+            assertThat(jdbc.queryForList("SELECT DISTINCT file_id || ':' || month FROM usage_events EXCEPT "
+                    + "SELECT file_id || ':' || month FROM usage_event_file_months", String.class)).isEmpty();
+            assertThat(jdbc.queryForObject("SELECT COUNT(DISTINCT file_id || ':' || month) FROM usage_events", Long.class)).isPositive();
+        }
 
         // Reports rendered again: no file names alice outside her invoice's number, in CSV or PDF.
         Path reports = db.home().resolve("reports/2026-10");
