@@ -1,7 +1,6 @@
 package com.acme.billing.ingest;
 
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * One data line of a usage log as read, before validation: its five fields (null where absent), or,
@@ -23,8 +22,13 @@ public record UsageLine(long line, String raw, Fields fields, String malformed) 
     /** The five fields as written (trimmed), not yet checked. */
     public record Fields(String eventId, String timestamp, String userId, String metric, String quantity) {
 
+        /** Asked of every line: five tests, not a stream (a stream a line was a tenth of the staging step's time, JFR). */
         boolean anyMissing() {
-            return Stream.of(eventId, timestamp, userId, metric, quantity).anyMatch(f -> f == null || f.isEmpty());
+            return missing(eventId) || missing(timestamp) || missing(userId) || missing(metric) || missing(quantity);
+        }
+
+        private static boolean missing(String field) {
+            return field == null || field.isEmpty();
         }
     }
 

@@ -30,6 +30,10 @@ class UsageLineValidatorTest {
     @ParameterizedTest(name = "{1}: {0}")
     @CsvSource(delimiter = '|', value = {
             "e,2026-10-03T14:22:05Z,,emails_processed,3|missing_field",
+            ",2026-10-03T14:22:05Z,u,emails_processed,3|missing_field",
+            "e,,u,emails_processed,3|missing_field",
+            "e,2026-10-03T14:22:05Z,u,,3|missing_field",
+            "e,2026-10-03T14:22:05Z,u,emails_processed,|missing_field",
             "e,2026-10-03T14:22:05Z,u,emails_processed|missing_field",
             "" + "\u00e9v,2026-10-03T14:22:05Z,u,emails_processed,3|bad_event_id",
             "e,2026-10-03 14:22:05,u,emails_processed,3|bad_timestamp",
