@@ -94,15 +94,26 @@ public class IngestJobConfig {
     @Bean
     Step stageUsageFile(JobRepository jobRepository, PlatformTransactionManager transactionManager,
             ItemStreamReader<UsageLine> usageLogReader, ItemProcessor<UsageLine, StagedLine> usageLineValidator,
-            ItemStreamWriter<StagedLine> stagingWriter, @Value("${billing.ingest.chunk-size:5000}") int chunkSize) {
+            ItemStreamWriter<StagedLine> stagingWriter, @Value("${billing.ingest.chunk-size:0}") int chunkSize,
+            @Value("${spring.datasource.url}") String databaseUrl) {
         return new StepBuilder("stageUsageFile", jobRepository)
-                .<UsageLine, StagedLine>chunk(chunkSize)
+                .<UsageLine, StagedLine>chunk(chunkSize > 0 ? chunkSize : stagingChunkLines(databaseUrl))
                 .transactionManager(transactionManager)
                 // Two calls a line: on the targets, not through the step-scoped proxies (see ScopedTargets).
                 .reader(ScopedTargets.reader(usageLogReader))
                 .processor(ScopedTargets.processor(usageLineValidator))
                 .writer(stagingWriter)
                 .build();
+    }
+
+    /**
+     * Lines a chunk of {@code stageUsageFile}, unless {@code billing.ingest.chunk-size} says. Every chunk commits the step's
+     * state to the job repository: on PostgreSQL a few round trips and a WAL flush, two thousand times for ten million lines
+     * in chunks of 5,000; chunks of 20,000 staged the benchmark's file in 12.7 s instead of 14.3 s (medians of 3,
+     * docs/benchmarks.md). H2 commits in the process, where 20,000 gained nothing.
+     */
+    static int stagingChunkLines(String databaseUrl) {
+        return databaseUrl.startsWith("jdbc:postgresql:") ? 20_000 : 5_000;
     }
 
     @Bean

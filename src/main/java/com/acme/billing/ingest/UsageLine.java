@@ -22,7 +22,7 @@ public record UsageLine(long line, String raw, Fields fields, String malformed) 
     /** The five fields as written (trimmed), not yet checked. */
     public record Fields(String eventId, String timestamp, String userId, String metric, String quantity) {
 
-        /** Asked of every line: five tests, not a stream (a stream a line was a tenth of the staging step's time, JFR). */
+        /** Asked of every line: five plain tests rather than a stream a line. */
         boolean anyMissing() {
             return missing(eventId) || missing(timestamp) || missing(userId) || missing(metric) || missing(quantity);
         }

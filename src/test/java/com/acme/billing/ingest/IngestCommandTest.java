@@ -312,6 +312,11 @@ class IngestCommandTest {
         assertThat(expectedRejects.values()).extracting(r -> r[0]).containsAll(List.of(reasons).subList(0, 9));
         assertThat(Stores.usageMetrics(db)).containsExactlyEntriesOf(expectedUsage);
         assertThat(Stores.storedEvents(db)).isEqualTo(good.size());
+        // Staged in chunks of 5,000 lines on H2 and 20,000 on PostgreSQL, where each chunk's commit is a WAL flush
+        // (IngestJobConfig.stagingChunkLines): the step's commits and reads.
+        assertThat(db.jdbc().queryForObject("SELECT COMMIT_COUNT || '/' || READ_COUNT FROM BATCH_STEP_EXECUTION "
+                + "WHERE STEP_NAME = 'stageUsageFile:file-0001'", String.class))
+                .isEqualTo(kind == TestDatabase.Kind.POSTGRES ? "1/10000" : "2/10000");
     }
 
     @Test
