@@ -1,7 +1,5 @@
 package com.acme.billing.report;
 
-import com.lowagie.text.BadElementException;
-import com.lowagie.text.Image;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -21,8 +19,6 @@ import net.sf.jasperreports.export.SimpleExporterInput;
 import net.sf.jasperreports.export.SimpleOutputStreamExporterOutput;
 import net.sf.jasperreports.pdf.SimplePdfReportConfiguration;
 import net.sf.jasperreports.pdf.JRPdfExporter;
-import net.sf.jasperreports.pdf.classic.ClassicImage;
-import net.sf.jasperreports.pdf.classic.ClassicPdfProducer;
 import net.sf.jasperreports.pdf.common.PdfImage;
 
 /**
@@ -49,21 +45,17 @@ public final class PdfRenderer {
     /**
      * JasperReports' PDF exporter loads a one-pixel PNG from the class path for the first image of every document it
      * exports (the chart, on every statement): a search through every jar of the class path, 9 % of the rendering threads'
-     * samples in a JFR profile of {@code jobs/bench-reports}, and then decodes it with ImageIO, another 4 %
-     * (docs/benchmarks.md). The PNG is read and decoded once here; each exporter gets its own copy of the decoded image
-     * for its own document, as it got its own image before (the copy shares the pixel data, which nothing changes). With
-     * a PDF producer other than OpenPDF's, the bytes read once are decoded per document, as before.
+     * samples in a JFR profile of {@code jobs/bench-reports} (docs/benchmarks.md). The bytes are read once here; each
+     * exporter still makes its own image of them for its own document, as the original does.
      */
     private static final class PixelCachingPdfExporter extends JRPdfExporter {
 
         private static final byte[] PIXEL;
-        private static final Image DECODED_PIXEL;
 
         static {
             try {
                 PIXEL = JRLoader.loadBytesFromResource("net/sf/jasperreports/engine/images/white-transparent-pixel.png");
-                DECODED_PIXEL = Image.getInstance(PIXEL);
-            } catch (JRException | IOException | BadElementException e) {
+            } catch (JRException e) {
                 throw new ExceptionInInitializerError(e);
             }
         }
@@ -71,10 +63,6 @@ public final class PdfRenderer {
         @Override
         protected PdfImage getPxImage() {
             if (pxImage == null) {
-                if (pdfProducer instanceof ClassicPdfProducer) {
-                    pxImage = new ClassicImage(Image.getInstance(DECODED_PIXEL));
-                    return pxImage;
-                }
                 try {
                     pxImage = pdfProducer.createImage(PIXEL, false);
                 } catch (IOException | JRException e) {
