@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -109,7 +108,7 @@ public class DuckDbEventStore implements EventStore, AutoCloseable {
             return months;
         }
         String sql = "SELECT DISTINCT month FROM usage_events WHERE file_id IN ("
-                + fileIds.stream().map(String::valueOf).collect(Collectors.joining(",")) + ") ORDER BY month";
+                + EventClassification.join(fileIds) + ") ORDER BY month";
         try (Statement st = connection().createStatement(); ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 months.add(rs.getInt(1));

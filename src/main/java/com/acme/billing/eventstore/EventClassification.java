@@ -198,7 +198,8 @@ final class EventClassification {
                 + ") GROUP BY user_id, metric, month ORDER BY user_id, metric, month";
     }
 
-    private static String join(Collection<? extends Number> values) {
+    /** Numbers for an SQL {@code IN (...)} list: ids and months, which need no quoting. */
+    static String join(Collection<? extends Number> values) {
         return values.stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 }

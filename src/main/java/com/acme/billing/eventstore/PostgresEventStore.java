@@ -207,7 +207,7 @@ public class PostgresEventStore implements EventStore {
                     + "FROM staged s JOIN usage_event_ids d ON d.event_id = s.event_id");
             st.execute("ANALYZE ingest_known_ids");
             List<Integer> months = ints(st, "SELECT DISTINCT stored_month FROM ingest_known_ids ORDER BY 1");
-            String in = months.isEmpty() ? "NULL" : months.stream().map(String::valueOf).collect(Collectors.joining(","));
+            String in = months.isEmpty() ? "NULL" : EventClassification.join(months);
             st.execute("""
                     CREATE TEMP TABLE ingest_known AS
                     SELECT k.line,
@@ -242,7 +242,7 @@ public class PostgresEventStore implements EventStore {
             return List.of();
         }
         return jdbc.queryForList("SELECT DISTINCT month FROM usage_event_file_months WHERE file_id IN ("
-                + fileIds.stream().map(String::valueOf).collect(Collectors.joining(",")) + ") ORDER BY month", Integer.class);
+                + EventClassification.join(fileIds) + ") ORDER BY month", Integer.class);
     }
 
     /**
