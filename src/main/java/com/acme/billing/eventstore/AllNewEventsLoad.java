@@ -1,7 +1,6 @@
 package com.acme.billing.eventstore;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -13,48 +12,55 @@ import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
-import org.postgresql.copy.CopyOut;
 
 /**
- * The load of {@link PostgresEventStore#store} for a file whose events are all new, as most files' are: the staged file
- * goes into {@code usage_events} by COPY as it is (the months' partitions made beforehand, {@code file_id} from the
- * default of migration V24), and its ids into {@code usage_event_ids} by COPY in key order, sorted meanwhile by a second
- * connection that loads the same file into a temporary table of its own: two server processes at work on the two cores
- * instead of one, and COPY's batched inserts instead of INSERT ... SELECT row by row. The dedupe table's key refuses the
- * ids' COPY if an id is stored already or repeats in the file; the caller then rolls back to its savepoint and classifies
- * line by line. Everything stored is written by the caller's connection, in its transaction: the sorting connection only
- * reads the file and its own temporary tables, and rolls back.
+ * The load of {@link PostgresEventStore#store} for a file whose events are all new, as most files' are: its two writes of
+ * every row, the events and their ids, at once on two connections (two server processes on the two cores; one after the
+ * other on the step's connection they were most of the ingest on PostgreSQL, docs/benchmarks.md).
+ * <ul>
+ * <li>A second connection writes the events into tables of their own, one per month ({@code usage_events_<yyyymm>_<file>},
+ * each with the CHECK constraints of its place: its month and this file), and commits them unattached: no query reads a
+ * table that is not a partition of {@code usage_events}.</li>
+ * <li>The caller's connection meanwhile writes the ids into the dedupe table by COPY, in key order, merged from the staged
+ * file's sorted runs ({@link StagedIds}), then attaches the event tables to their months' partitions as the file's
+ * partitions: a catalog change, whose scan the constraints spare. Ids and events become visible with the caller's
+ * commit, together with the step's state, or not at all.</li>
+ * </ul>
+ * The dedupe table's key refuses the ids' COPY if an id is stored already or repeats in the file; the caller then rolls
+ * back to its savepoint and classifies line by line, and {@link #close} drops the tables the second connection wrote.
+ * Tables committed by a load whose process died before the caller's commit (or whose caller's transaction rolled back
+ * later) are dropped by the next load of the same file, or by the next store of another file
+ * ({@link PostgresEventStore#dropUnattachedOfOtherFiles}).
  */
 final class AllNewEventsLoad implements AutoCloseable {
 
     private static final String UNIQUE_VIOLATION = "23505";
 
-    private final Path staged;
-    private final ExecutorService sorterThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "ingest-id-sort"));
-    private final Connection sorting;
-    private final Future<SortedIds> sortedIds;
-
-    /** The staged rows, counted, and their ids and months coming in key order from the sorting connection. */
-    private record SortedIds(long staged, CopyOut rows, byte[] first) {
-    }
+    private final long fileId;
+    private final StagedIds.Layout layout;
+    private final ExecutorService loaderThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "ingest-event-load"));
+    private final Connection loading;
+    private final Future<Long> loadedEvents;
+    private boolean attached;
 
     /**
-     * Takes a second connection from {@code dataSource} and starts sorting the file's ids on it, while the caller goes on
-     * (finding the file's months, making their partitions).
+     * Takes a second connection from {@code dataSource} and starts writing the file's events on it, while the caller goes on
+     * (making the months' partitions, writing the ids).
      */
-    static AllNewEventsLoad start(DataSource dataSource, Path staged) throws SQLException {
-        return new AllNewEventsLoad(dataSource, staged);
+    static AllNewEventsLoad start(DataSource dataSource, long fileId, StagedIds.Layout layout) throws SQLException {
+        return new AllNewEventsLoad(dataSource, fileId, layout);
     }
 
-    private AllNewEventsLoad(DataSource dataSource, Path staged) throws SQLException {
-        this.staged = staged;
-        this.sorting = dataSource.getConnection();
+    private AllNewEventsLoad(DataSource dataSource, long fileId, StagedIds.Layout layout) throws SQLException {
+        this.fileId = fileId;
+        this.layout = layout;
+        this.loading = dataSource.getConnection();
         try {
-            sorting.setAutoCommit(false);
-            this.sortedIds = sorterThread.submit(this::sortIds);
+            loading.setAutoCommit(false);
+            this.loadedEvents = loaderThread.submit(this::loadEvents);
         } catch (SQLException | RuntimeException e) {
-            sorterThread.shutdown();
-            sorting.close();
+            loaderThread.shutdown();
+            loading.close();
             throw e;
         }
     }
@@ -66,62 +72,14 @@ final class AllNewEventsLoad implements AutoCloseable {
      *
      * @return the number of events stored
      */
-    OptionalLong store(Connection connection, long fileId) throws SQLException, IOException {
-        long events;
-        try (Statement st = connection.createStatement()) {
-            st.execute("SET LOCAL billing.ingest_file_id = '" + fileId + "'");
-            events = PostgresEventStore.copyFile(connection, "COPY usage_events (line, event_id, ts_us, month, user_id, metric, quantity) FROM STDIN "
-                    + "WITH (FORMAT binary)", staged);
-            // The default serves this COPY and nothing after it in the transaction.
-            st.execute("RESET billing.ingest_file_id");
-        }
-        SortedIds sorted = await();
+    OptionalLong store(Connection connection) throws SQLException, IOException {
         long ids;
+        CopyIn in = connection.unwrap(PGConnection.class).getCopyAPI()
+                .copyIn("COPY usage_event_ids (event_id, month) FROM STDIN WITH (FORMAT binary)");
         try {
-            ids = copyIdsInKeyOrder(sorted, connection);
-        } catch (SQLException e) {
-            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                return OptionalLong.empty();
-            }
-            throw e;
-        }
-        if (events != sorted.staged() || ids != sorted.staged()) {
-            throw new IllegalStateException("staged " + sorted.staged() + " events but stored " + events + " events and " + ids
-                    + " event ids; nothing stored");
-        }
-        return OptionalLong.of(events);
-    }
-
-    /**
-     * On the sorting connection: the file into a temporary table, then its ids and months in key order, the first row read
-     * (it comes when the sort is done), the others left to {@link #copyIdsInKeyOrder}.
-     */
-    private SortedIds sortIds() throws SQLException, IOException {
-        long copied;
-        try (Statement st = sorting.createStatement()) {
-            st.execute("CREATE TEMP TABLE staged_all " + PostgresEventStore.STAGED_COLUMNS + " ON COMMIT DROP");
-            copied = PostgresEventStore.copyFile(sorting, "COPY staged_all FROM STDIN WITH (FORMAT binary)", staged);
-            // Sorting ten million ids needs more than the default 4 MB; for this transaction only.
-            st.execute("SET LOCAL work_mem = '256MB'");
-        }
-        CopyOut rows = sorting.unwrap(PGConnection.class).getCopyAPI()
-                .copyOut("COPY (SELECT event_id, month FROM staged_all ORDER BY event_id) TO STDOUT");
-        return new SortedIds(copied, rows, rows.readFromCopy());
-    }
-
-    /**
-     * The sorted ids, read from the sorting connection row by row and written to the dedupe table through the storing one
-     * (COPY's text format on both sides, so every id arrives as it left). A refused row aborts the storing connection's
-     * COPY: it is ended here (the sorting one by {@link #close}), and the refusal thrown.
-     */
-    private static long copyIdsInKeyOrder(SortedIds sorted, Connection connection) throws SQLException {
-        CopyIn in = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY usage_event_ids (event_id, month) FROM STDIN");
-        try {
-            for (byte[] row = sorted.first(); row != null; row = sorted.rows().readFromCopy()) {
-                in.writeToCopy(row, 0, row.length);
-            }
-            return in.endCopy();
-        } catch (SQLException e) {
+            StagedIds.copyInKeyOrder(layout, in::writeToCopy);
+            ids = in.endCopy();
+        } catch (SQLException | IOException | RuntimeException e) {
             if (in.isActive()) {
                 try {
                     in.cancelCopy();
@@ -129,41 +87,98 @@ final class AllNewEventsLoad implements AutoCloseable {
                     e.addSuppressed(cancelFailed);
                 }
             }
+            if (e instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                return OptionalLong.empty();
+            }
             throw e;
         }
+        long events = await();
+        if (events != layout.rows() || ids != layout.rows()) {
+            throw new IllegalStateException("staged " + layout.rows() + " events but stored " + events + " events and " + ids
+                    + " event ids; nothing stored");
+        }
+        try (Statement st = connection.createStatement()) {
+            for (int month : layout.months()) {
+                st.execute("ALTER TABLE " + PostgresEventStore.partition(month) + " ATTACH PARTITION "
+                        + PostgresEventStore.filePartition(month, fileId) + " FOR VALUES IN (" + fileId + ")");
+            }
+        }
+        attached = true;
+        return OptionalLong.of(events);
     }
 
     /**
-     * Waits for the sorting connection (when the load failed before it needed the sort), reads to the end whatever it was
-     * still sending, rolls it back and gives it back to the pool. Nothing is cancelled there: a cancel request travels
-     * apart from the connection and could reach the statement of its next user.
+     * On the second connection: a table per month under a partitioned table of this load alone that routes the COPY's rows
+     * by month (its {@code file_id} default this file), the staged file by COPY, the BRIN index that the months' partitioned
+     * index on {@code file_id} asks of each partition; then the tables taken out of it as they are, and committed.
+     */
+    private long loadEvents() throws SQLException, IOException {
+        String router = "usage_events_load_" + fileId;
+        long copied;
+        try (Statement st = loading.createStatement()) {
+            // Left by an earlier load of this file whose store did not commit: the caller holds the file's lock, so no one
+            // else is attaching them. Attached ones are never touched (and a stored file is not stored again).
+            for (String table : PostgresEventStore.unattachedTables(st)) {
+                if (table.endsWith("_" + fileId)) {
+                    st.execute("DROP TABLE \"" + table + "\"");
+                }
+            }
+            st.execute("CREATE TABLE " + router + " (LIKE usage_events) PARTITION BY LIST (month)");
+            st.execute("ALTER TABLE " + router + " ALTER COLUMN file_id SET DEFAULT " + fileId);
+            for (int month : layout.months()) {
+                String table = PostgresEventStore.filePartition(month, fileId);
+                st.execute("CREATE TABLE " + table + " (LIKE usage_events, CHECK (month = " + month + "), CHECK (file_id = " + fileId + "))");
+                st.execute("ALTER TABLE " + router + " ATTACH PARTITION " + table + " FOR VALUES IN (" + month + ")");
+            }
+            copied = PostgresEventStore.copyFile(loading, "COPY " + router + " (line, event_id, ts_us, month, user_id, metric, quantity) "
+                    + "FROM STDIN WITH (FORMAT binary)", layout.file());
+            for (int month : layout.months()) {
+                String table = PostgresEventStore.filePartition(month, fileId);
+                st.execute("ALTER TABLE " + router + " DETACH PARTITION " + table);
+                st.execute("CREATE INDEX ON " + table + " USING brin (file_id)");
+            }
+            st.execute("DROP TABLE " + router);
+        }
+        loading.commit();
+        return copied;
+    }
+
+    /**
+     * Waits for the second connection, drops the tables it committed when they were not attached (the dedupe table refused
+     * an id, or the caller failed), and gives it back to the pool.
      */
     @Override
     public void close() throws SQLException {
         try {
-            CopyOut rows;
+            boolean committed;
             try {
-                rows = await().rows();
+                await();
+                committed = true;
             } catch (SQLException | IOException | RuntimeException e) {
-                // Reported by store() already, or a failure of the load's own sorting connection only: it holds nothing to keep.
-                rows = null;
+                // Reported by store() already, or a failure of the load's own connection: its transaction holds nothing.
+                committed = false;
+                loading.rollback();
             }
-            while (rows != null && rows.isActive() && rows.readFromCopy() != null) {
-                // The rest of the sorted ids, not wanted once the dedupe table refused one.
+            if (committed && !attached) {
+                try (Statement st = loading.createStatement()) {
+                    for (int month : layout.months()) {
+                        st.execute("DROP TABLE IF EXISTS " + PostgresEventStore.filePartition(month, fileId));
+                    }
+                }
+                loading.commit();
             }
-            sorting.rollback();
         } finally {
-            sorterThread.shutdown();
-            sorting.close();
+            loaderThread.shutdown();
+            loading.close();
         }
     }
 
-    private SortedIds await() throws SQLException, IOException {
+    private long await() throws SQLException, IOException {
         try {
-            return sortedIds.get();
+            return loadedEvents.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the event ids were sorted", e);
+            throw new IllegalStateException("interrupted while the events were loaded", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof SQLException sql) {

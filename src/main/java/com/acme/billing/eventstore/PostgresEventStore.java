@@ -12,13 +12,17 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -52,13 +56,15 @@ public class PostgresEventStore implements EventStore {
         Connection connection = DataSourceUtils.getConnection(dataSource);
         try (Statement st = connection.createStatement()) {
             dropWorkingTables(st);
-            SortedSet<Integer> months;
+            lockFile(st, fileId);
+            dropUnattachedOfOtherFiles(st, fileId);
+            StagedIds.Layout layout = StagedIds.scan(stagedEvents);
+            SortedSet<Integer> months = layout.months();
+            ensurePartitions(st, months);
             OptionalLong loaded;
-            try (AllNewEventsLoad load = AllNewEventsLoad.start(dataSource, stagedEvents)) {
-                months = StagedMonths.of(stagedEvents);
-                ensurePartitions(st, months);
+            try (AllNewEventsLoad load = AllNewEventsLoad.start(dataSource, fileId, layout)) {
                 Savepoint savepoint = connection.setSavepoint();
-                loaded = load.store(connection, fileId);
+                loaded = load.store(connection);
                 if (loaded.isPresent()) {
                     connection.releaseSavepoint(savepoint);
                 } else {
@@ -71,10 +77,11 @@ public class PostgresEventStore implements EventStore {
                 result = new StoreResult(loaded.getAsLong(), loaded.getAsLong(), 0, List.of());
                 recordMonths(st, fileId, months); // every staged event was stored
             } else {
-                result = classify(connection, st, fileId, stagedEvents); // records the months of the lines it stores
+                result = classify(connection, st, fileId, stagedEvents, months); // records the months of the lines it stores
             }
             // The roll-up that follows plans on these statistics; stale ones made it sort ten million rows on disk. Only the
-            // months of this file: ANALYZE of the partitioned table would sample every month again.
+            // months of this file: ANALYZE of the partitioned table would sample every month again. (A month's partition is
+            // partitioned by file: its ANALYZE samples the month across its files and analyzes each of them.)
             for (int month : months) {
                 st.execute("ANALYZE " + partition(month));
             }
@@ -86,11 +93,62 @@ public class PostgresEventStore implements EventStore {
         }
     }
 
+    /** The advisory locks of this store: one per file being stored, held until its transaction ends. */
+    private static final int FILE_LOCKS = 0x55534556; // "USEV"
+
+    /**
+     * Holds the file's advisory lock until the caller's transaction ends: while it is held, tables of this file that are
+     * not attached to a month may be the load's work in progress (another process, or this one), and no one else drops
+     * them; two stores of one file wait for each other.
+     */
+    private static void lockFile(Statement st, long fileId) throws SQLException {
+        st.execute("SELECT pg_advisory_xact_lock(" + FILE_LOCKS + ", " + lockKey(fileId) + ")");
+    }
+
+    private static int lockKey(long fileId) {
+        return (int) (fileId % Integer.MAX_VALUE); // file ids come from a sequence; two files sharing a key only wait for each other
+    }
+
+    /**
+     * Drops the event tables of other files that a load committed and whose store never attached them (a process killed
+     * between the two commits, see {@link AllNewEventsLoad}; no query reads them), for files whose lock is free: no store of
+     * them is under way (the lock taken for that is then held to the end of this transaction as well). The file's own are
+     * dropped by its load, on its connection, before it writes its tables again.
+     */
+    static void dropUnattachedOfOtherFiles(Statement st, long fileId) throws SQLException {
+        for (String table : unattachedTables(st)) {
+            long owner = Long.parseLong(table.substring(table.lastIndexOf('_') + 1));
+            if (owner == fileId) {
+                continue;
+            }
+            try (ResultSet rs = st.executeQuery("SELECT pg_try_advisory_xact_lock(" + FILE_LOCKS + ", " + lockKey(owner) + ")")) {
+                rs.next();
+                if (rs.getBoolean(1)) {
+                    st.execute("DROP TABLE \"" + table + "\"");
+                }
+            }
+        }
+    }
+
+    /** Tables named as a file's events in a month that are no partition of anything. */
+    static List<String> unattachedTables(Statement st) throws SQLException {
+        List<String> unattached = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("SELECT c.relname FROM pg_class c WHERE c.relkind = 'r' AND NOT c.relispartition "
+                + "AND c.relnamespace = current_schema()::text::regnamespace AND c.relname ~ '^usage_events_[0-9]{6}_[0-9]+$' ORDER BY 1")) {
+            while (rs.next()) {
+                unattached.add(rs.getString(1));
+            }
+        }
+        return unattached;
+    }
+
     /**
      * A file with ids stored already or repeated within it: staged into a temporary table and classified line by line
      * ({@link EventClassification}), the new lines stored.
      */
-    private static StoreResult classify(Connection connection, Statement st, long fileId, Path stagedEvents) throws SQLException, IOException {
+    private static StoreResult classify(Connection connection, Statement st, long fileId, Path stagedEvents, SortedSet<Integer> months)
+            throws SQLException, IOException {
+        List<Integer> created = ensureFilePartitions(st, fileId, months);
         st.execute("CREATE TEMP TABLE staged " + STAGED_COLUMNS);
         long staged = copyFile(connection, "COPY staged FROM STDIN WITH (FORMAT binary)", stagedEvents);
         // Fresh statistics, or the planner takes the new table for empty and loops over it.
@@ -101,6 +159,13 @@ public class PostgresEventStore implements EventStore {
             throw new IllegalStateException("copied " + staged + " staged events but classified " + result.staged() + "; nothing stored");
         }
         dropWorkingTables(st);
+        // A month where every line of the file was a duplicate keeps no empty table of the file.
+        List<Integer> stored = ints(st, "SELECT month FROM usage_event_file_months WHERE file_id = " + fileId);
+        for (int month : created) {
+            if (!stored.contains(month)) {
+                st.execute("DROP TABLE " + filePartition(month, fileId));
+            }
+        }
         return result;
     }
 
@@ -115,9 +180,17 @@ public class PostgresEventStore implements EventStore {
         }
     }
 
-    /** The partition of {@code usage_events} that holds one month (yyyymm), quoted (the migration V23 names them alike). */
+    /**
+     * The partition of {@code usage_events} that holds one month (yyyymm), quoted (the migration V23 names them alike);
+     * itself partitioned by {@code file_id} (V26).
+     */
     static String partition(int month) {
         return "\"usage_events_" + month + "\"";
+    }
+
+    /** The table of one file's events in one month, a partition of the month's partition; quoted. */
+    static String filePartition(int month, long fileId) {
+        return "\"usage_events_" + month + "_" + fileId + "\"";
     }
 
     /**
@@ -143,10 +216,47 @@ public class PostgresEventStore implements EventStore {
             if (partitionExists(st, month)) {
                 continue;
             }
-            st.execute("CREATE TABLE " + partition(month) + " (LIKE usage_events)");
+            st.execute("CREATE TABLE " + partition(month) + " (LIKE usage_events) PARTITION BY LIST (file_id)");
             st.execute("ALTER TABLE usage_events ATTACH PARTITION " + partition(month) + " FOR VALUES IN (" + month + ")");
         }
     }
+
+    /**
+     * Creates, in the caller's transaction, the file's table in each of {@code months} (whose partitions exist) where the
+     * month routes no row of the file yet: for inserts row by row (the classification, the GDPR erase). A month's file
+     * tables made by the migration V26 hold the rows of several files stored before it.
+     *
+     * @return the months where a table was created
+     */
+    static List<Integer> ensureFilePartitions(Statement st, long fileId, Collection<Integer> months) throws SQLException {
+        List<Integer> created = new ArrayList<>();
+        for (int month : months) {
+            if (filesOf(st, month).contains(fileId)) {
+                continue;
+            }
+            st.execute("CREATE TABLE " + filePartition(month, fileId) + " (LIKE usage_events)");
+            st.execute("ALTER TABLE " + partition(month) + " ATTACH PARTITION " + filePartition(month, fileId) + " FOR VALUES IN (" + fileId + ")");
+            created.add(month);
+        }
+        return created;
+    }
+
+    /** The file ids that the month's partition routes to a table, read off its partitions' bounds ({@code FOR VALUES IN ('7', '9')}). */
+    private static Set<Long> filesOf(Statement st, int month) throws SQLException {
+        Set<Long> files = new HashSet<>();
+        try (ResultSet rs = st.executeQuery("SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                + "WHERE i.inhparent = '" + partition(month) + "'::regclass")) {
+            while (rs.next()) {
+                Matcher values = QUOTED_NUMBER.matcher(rs.getString(1));
+                while (values.find()) {
+                    files.add(Long.parseLong(values.group(1)));
+                }
+            }
+        }
+        return files;
+    }
+
+    private static final Pattern QUOTED_NUMBER = Pattern.compile("'(\\d+)'");
 
     private static boolean partitionExists(Statement st, int month) throws SQLException {
         try (ResultSet rs = st.executeQuery("SELECT to_regclass('" + partition(month) + "') IS NOT NULL")) {
@@ -350,6 +460,7 @@ public class PostgresEventStore implements EventStore {
             ensurePartitions(st, replacement.stream().map(Event::month).collect(Collectors.toCollection(TreeSet::new)));
             for (var monthsOfFile : replacement.stream().collect(Collectors.groupingBy(Event::fileId,
                     Collectors.mapping(Event::month, Collectors.toCollection(TreeSet::new)))).entrySet()) {
+                ensureFilePartitions(st, monthsOfFile.getKey(), monthsOfFile.getValue());
                 recordMonths(st, monthsOfFile.getKey(), monthsOfFile.getValue());
             }
             return null;

@@ -1,5 +1,6 @@
 package com.acme.billing.ingest;
 
+import com.acme.billing.eventstore.IdOrder;
 import com.acme.billing.eventstore.PostgresCopyBinary;
 import com.acme.billing.eventstore.StagedEventsFormat;
 import com.opencsv.CSVWriter;
@@ -13,6 +14,8 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
@@ -71,9 +74,10 @@ public class StagingWriter implements ItemStreamWriter<StagedLine> {
         DataOutputStream eventData = binary ? new DataOutputStream(eventBytes) : null;
         StringWriter rejectRows = null;
         ICSVWriter rejectCsv = null;
+        List<StagedLine.Event> binaryRows = binary ? new ArrayList<>(chunk.size()) : null;
         for (StagedLine line : chunk) {
             if (line instanceof StagedLine.Event e && binary) {
-                PostgresCopyBinary.appendRow(eventData, e.line(), e.eventId(), e.tsMicros(), e.month(), e.userId(), e.metric(), e.quantity());
+                binaryRows.add(e);
             } else if (line instanceof StagedLine.Event e) {
                 eventRows.append(e.line()).append(',');
                 appendCsvField(eventRows, e.eventId());
@@ -88,7 +92,32 @@ public class StagingWriter implements ItemStreamWriter<StagedLine> {
                 rejectCsv.writeNext(new String[] {Long.toString(r.line()), r.reason(), r.raw()}, false);
             }
         }
-        writeFully(events, binary ? ByteBuffer.wrap(eventBytes.toByteArray()) : utf8(eventRows.toString()));
+        if (binary) {
+            // In the order of the ids' bytes: PostgreSQL's store merges the chunks into the dedupe key's order instead of
+            // sorting the whole file again (PostgresEventStore, StagedIds). A chunk is written whole or cut off whole on restart.
+            // The rows are encoded in the chunk's order and only their bytes copied in the ids' order: encoding them in that
+            // order visited the chunk's objects at random and cost the staging of ten million lines 3-5 s more.
+            byte[][] ids = new byte[binaryRows.size()][];
+            int[] rowStarts = new int[ids.length + 1];
+            for (int i = 0; i < ids.length; i++) {
+                StagedLine.Event e = binaryRows.get(i);
+                ids[i] = e.eventId().getBytes(StandardCharsets.UTF_8);
+                rowStarts[i] = eventData.size();
+                PostgresCopyBinary.appendRow(eventData, e.line(), ids[i], e.tsMicros(), e.month(), e.userId(), e.metric(), e.quantity());
+            }
+            rowStarts[ids.length] = eventData.size();
+            byte[] inChunkOrder = eventBytes.toByteArray();
+            byte[] inIdOrder = new byte[inChunkOrder.length];
+            int at = 0;
+            for (int i : IdOrder.of(ids, ids.length)) {
+                int length = rowStarts[i + 1] - rowStarts[i];
+                System.arraycopy(inChunkOrder, rowStarts[i], inIdOrder, at, length);
+                at += length;
+            }
+            writeFully(events, ByteBuffer.wrap(inIdOrder));
+        } else {
+            writeFully(events, utf8(eventRows.toString()));
+        }
         if (rejectCsv != null) {
             rejectCsv.flush();
             writeFully(rejects, utf8(rejectRows.toString()));

@@ -20,9 +20,9 @@ import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * PostgreSQL's store of a staged file: the load of a file of new events (COPY on two connections), and its refusal when
- * an id is stored already, after which the classification stores exactly what it should and the second connection has
- * gone back to the pool clean. Driven through {@link PostgresEventStore#store} in a transaction, as the ingest step does.
+ * PostgreSQL's store of a staged file: the load of a file of new events (COPY on two connections, the events' tables
+ * attached as the file's partitions), and its refusal when an id is stored already, after which the classification
+ * stores exactly what it should, the load's tables are gone and the second connection has gone back to the pool clean. Driven through {@link PostgresEventStore#store} in a transaction, as the ingest step does.
  */
 class AllNewEventsLoadTest {
 
@@ -75,8 +75,43 @@ class AllNewEventsLoadTest {
                 "b3:" + NOV_3 + ":202611:u1:leads_created:2:7:5");
         assertThat(jdbc.queryForList("SELECT event_id || ':' || month FROM usage_event_ids ORDER BY event_id", String.class))
                 .containsExactly("b1:202610", "b2:202610", "b3:202611");
+        // The file's own table in each month (V26), attached as its partition of the month's partition; nothing else left.
         assertThat(jdbc.queryForList("SELECT tableoid::regclass::text FROM usage_events ORDER BY event_id", String.class))
-                .containsExactly("usage_events_202610", "usage_events_202610", "usage_events_202611");
+                .containsExactly("usage_events_202610_7", "usage_events_202610_7", "usage_events_202611_7");
+        assertThat(jdbc.queryForList("SELECT c.relname || ' in ' || p.relname || ' ' || pg_get_expr(c.relpartbound, c.oid) "
+                + "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent "
+                + "WHERE c.relname LIKE 'usage_events_%' AND c.relkind IN ('r', 'p') ORDER BY 1", String.class)).containsExactly(
+                "usage_events_202610 in usage_events FOR VALUES IN (202610)",
+                "usage_events_202610_7 in usage_events_202610 FOR VALUES IN ('7')",
+                "usage_events_202611 in usage_events FOR VALUES IN (202611)",
+                "usage_events_202611_7 in usage_events_202611 FOR VALUES IN ('7')");
+        assertThat(tablesOfEvents()).containsExactly("usage_events", "usage_events_202610", "usage_events_202610_7", "usage_events_202611",
+                "usage_events_202611_7");
+    }
+
+    /**
+     * A process killed after the load's connection committed the file's tables and before the step's commit attached them
+     * leaves them behind, unattached (no query reads them): the next store of that file drops them and loads again, and so
+     * does the store of another file, for a file that no store holds.
+     */
+    @Test
+    void tablesLeftUnattachedByAKilledStoreAreDroppedByTheNextStore() throws IOException {
+        storeInTransaction(1, staged("2,a1,%d,202610,u1,emails_processed,3\n".formatted(OCT_2)));
+        // What the killed loads of files 7 and 8 committed: their October tables, with rows, attached to nothing.
+        for (long file : List.of(7L, 8L)) {
+            jdbc.execute("CREATE TABLE usage_events_202610_" + file + " (LIKE usage_events, CHECK (month = 202610), CHECK (file_id = " + file + "))");
+            jdbc.update("INSERT INTO usage_events_202610_" + file + " VALUES ('left-" + file + "', ?, 202610, 'u9', 'emails_processed', 100, "
+                    + file + ", 2)", OCT_2);
+        }
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM usage_events", Long.class)).isEqualTo(1);
+
+        assertThat(storeInTransaction(7, staged("2,b1,%d,202610,u1,emails_processed,3\n3,b2,%d,202610,u2,ai_responses,1\n"
+                .formatted(OCT_2, OCT_2)))).isEqualTo(new EventStore.StoreResult(2, 2, 0, List.of()));
+
+        assertThat(jdbc.queryForList("SELECT event_id || ':' || tableoid::regclass::text FROM usage_events ORDER BY 1", String.class))
+                .containsExactly("a1:usage_events_202610_1", "b1:usage_events_202610_7", "b2:usage_events_202610_7");
+        assertThat(tablesOfEvents()).doesNotContain("usage_events_202610_8");
+        assertThat(jdbc.queryForObject("SELECT SUM(quantity) FROM usage_events", Long.class)).isEqualTo(7);
     }
 
     /** The roll-up's two ways to the month totals (read out; computed in the database) give the same sums. */
@@ -128,22 +163,41 @@ class AllNewEventsLoadTest {
                 + "AND state LIKE 'idle in transaction%'", Long.class)).isZero();
         assertThat(storeInTransaction(3, staged("2,c1,%d,202610,u3,emails_processed,9\n".formatted(OCT_2))))
                 .isEqualTo(new EventStore.StoreResult(1, 1, 0, List.of()));
+        // The refused load's tables were dropped; the classification made the file's own.
+        assertThat(tablesOfEvents()).containsExactly("usage_events", "usage_events_202610", "usage_events_202610_1", "usage_events_202610_2",
+                "usage_events_202610_3");
+    }
+
+    /** A file whose every line is a duplicate: classified, nothing stored, and no empty table of it left in the month. */
+    @Test
+    void aFileOfDuplicatesOnlyLeavesNoTableBehind() throws IOException {
+        storeInTransaction(1, staged("2,d1,%d,202610,u1,emails_processed,3\n".formatted(OCT_2)));
+
+        assertThat(storeInTransaction(2, staged("2,d1,%d,202610,u1,emails_processed,3\n".formatted(OCT_2))))
+                .isEqualTo(new EventStore.StoreResult(1, 0, 1, List.of()));
+
+        assertThat(tablesOfEvents()).containsExactly("usage_events", "usage_events_202610", "usage_events_202610_1");
+    }
+
+    private List<String> tablesOfEvents() {
+        return jdbc.queryForList("SELECT relname::text FROM pg_class WHERE relkind IN ('r', 'p') AND relname LIKE 'usage_events%' "
+                + "AND relname NOT LIKE 'usage_event_ids%' AND relname <> 'usage_event_file_months' ORDER BY 1", String.class);
     }
 
     @Test
-    void anInsertWithoutItsFileIsRefusedOutsideTheLoadAndAfterItInTheSameTransaction() {
+    void anInsertWithoutItsFileFindsNoPartitionOutsideTheLoadAndAfterItInTheSameTransaction() {
         String insertWithoutFile = "INSERT INTO usage_events (event_id, ts_us, month, user_id, metric, quantity, line) "
                 + "VALUES ('y', " + OCT_2 + ", 202610, 'u1', 'emails_processed', 1, 1)";
         assertThatThrownBy(() -> transaction.executeWithoutResult(status -> {
             store.store(1, stagedUnchecked("2,b1,%d,202610,u1,emails_processed,3\n".formatted(OCT_2)));
             new JdbcTemplate(pool).update(insertWithoutFile);
-        })).isInstanceOf(DataIntegrityViolationException.class).hasMessageContaining("null value in column \"file_id\"");
+        })).isInstanceOf(DataIntegrityViolationException.class).hasMessageContaining("no partition of relation \"usage_events_202610\" found for row");
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM usage_events", Long.class)).isZero();
 
         storeInTransaction(1, stagedUnchecked("2,b1,%d,202610,u1,emails_processed,3\n".formatted(OCT_2)));
         assertThatThrownBy(() -> jdbc.update("INSERT INTO usage_events (event_id, ts_us, month, user_id, metric, quantity, line) "
                 + "VALUES ('x', ?, 202610, 'u1', 'emails_processed', 1, 1)", OCT_2))
-                .isInstanceOf(DataIntegrityViolationException.class).hasMessageContaining("null value in column \"file_id\"");
+                .isInstanceOf(DataIntegrityViolationException.class).hasMessageContaining("no partition of relation \"usage_events_202610\" found for row");
     }
 
     private EventStore.StoreResult storeInTransaction(long fileId, Path staged) {

@@ -119,8 +119,13 @@ class MonthPartitionsTest {
                 .containsExactly(202610, 202611);
         assertThat(jdbc.queryForList("SELECT file_id || ':' || month FROM usage_event_file_months ORDER BY 1", String.class))
                 .isEqualTo(jdbc.queryForList("SELECT DISTINCT file_id || ':' || month FROM usage_events ORDER BY 1", String.class));
-        // Every partition has its BRIN index on file_id, and a month filter reads that month's partition only.
-        assertThat(jdbc.queryForList("SELECT tablename || ':' || indexdef FROM pg_indexes WHERE tablename LIKE 'usage_events_2%' "
+        // Each file's table in its month (V26): October's file in October, November's in November only. Every file's table
+        // has its BRIN index on file_id, and a month filter reads that month's partition only.
+        assertThat(jdbc.queryForList("SELECT p.relname || '<-' || regexp_replace(c.relname, '[0-9]+$', 'file') FROM pg_inherits i "
+                + "JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname LIKE 'usage_events_2%' AND c.relkind IN ('r', 'p') "
+                + "ORDER BY 1", String.class)).containsExactly("usage_events_202610<-usage_events_202610_file",
+                "usage_events_202611<-usage_events_202611_file");
+        assertThat(jdbc.queryForList("SELECT tablename || ':' || indexdef FROM pg_indexes WHERE tablename ~ '^usage_events_[0-9]{6}_[0-9]+$' "
                 + "ORDER BY tablename", String.class)).hasSize(2).allMatch(s -> s.contains("USING brin (file_id)"));
         String plan = String.join("\n", jdbc.queryForList("EXPLAIN SELECT user_id, SUM(quantity) FROM usage_events WHERE month = 202611 "
                 + "GROUP BY user_id", String.class));
@@ -147,6 +152,7 @@ class MonthPartitionsTest {
             });
             Thread.sleep(500);
             assertThat(waiting).isNotDone();
+            PostgresEventStore.ensureFilePartitions(a, 1, List.of(202612));
             a.execute("INSERT INTO usage_events VALUES ('x', 0, 202612, 'u1', 'emails_processed', 1, 1, 2)");
             first.commit();
             waiting.get(10, TimeUnit.SECONDS);
@@ -161,7 +167,11 @@ class MonthPartitionsTest {
         assertThat(db.jdbc().queryForObject("SELECT COUNT(*) FROM usage_events_202612", Long.class)).isEqualTo(1);
     }
 
-    /** An installation with events stored before V23: every row lands in its month's partition and in the dedupe table. */
+    /**
+     * An installation with events stored before V23: every row lands in its month's partition and in the dedupe table; at
+     * V26 each month's rows stay in one table for the files they belong to, an empty month's table goes, and files
+     * stored after it get tables of their own.
+     */
     @Test
     void theMigrationCarriesStoredEventsOver() throws IOException {
         assumeThat(kind).isEqualTo(TestDatabase.Kind.POSTGRES);
@@ -177,15 +187,28 @@ class MonthPartitionsTest {
                 SELECT 'old-' || g, 1788220800000000 + g * 1000000::bigint, 202609, 'u' || (g % 7), 'emails_processed', g % 5, 900, g + 1
                 FROM generate_series(1, 1000) g
                 UNION ALL
-                SELECT 'old-' || g, 1790812800000000 + g * 1000000::bigint, 202610, 'u' || (g % 7), 'ai_responses', 1, 900, g + 1
+                SELECT 'old-' || g, 1790812800000000 + g * 1000000::bigint, 202610, 'u' || (g % 7), 'ai_responses', 1, 900 + g % 2, g + 1
                 FROM generate_series(1001, 3000) g
                 UNION ALL
                 SELECT 'o1', 1793491200000000, 202611, 'u1', 'emails_processed', 3, 900, 3002
                 """);
 
-        cli.ok("import-catalog", "sample-data/catalog.yaml"); // starts the application: Flyway runs V23
+        Flyway.configure().dataSource(db.url(), "postgres", "")
+                .locations("classpath:db/migration/common", "classpath:db/migration/postgresql").target("25").load().migrate();
+        // An empty month, as the store of V23-V25 made one (a month whose file was rolled back leaves its partition).
+        jdbc.execute("CREATE TABLE usage_events_202612 (LIKE usage_events)");
+        jdbc.execute("ALTER TABLE usage_events ATTACH PARTITION usage_events_202612 FOR VALUES IN (202612)");
 
-        assertThat(partitions()).containsExactly("usage_events_202609", "usage_events_202610", "usage_events_202611");
+        cli.ok("import-catalog", "sample-data/catalog.yaml"); // starts the application: Flyway runs V26
+
+        assertThat(partitions()).containsExactly("usage_events_202609", "usage_events_202610", "usage_events_202611", "usage_events_202612");
+        assertThat(jdbc.queryForList("SELECT p.relname || '<-' || c.relname || ' ' || pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i "
+                + "JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname LIKE 'usage_events_2%' AND c.relkind IN ('r', 'p') "
+                + "ORDER BY 1", String.class)).containsExactly(
+                "usage_events_202609<-usage_events_202609_v25 FOR VALUES IN ('900')",
+                "usage_events_202610<-usage_events_202610_v25 FOR VALUES IN ('900', '901')",
+                "usage_events_202611<-usage_events_202611_v25 FOR VALUES IN ('900')");
+        assertThat(jdbc.queryForObject("SELECT to_regclass('usage_events_202612_v25') IS NULL", Boolean.class)).isTrue();
         assertThat(jdbc.queryForList("SELECT month || ':' || COUNT(*) FROM usage_events GROUP BY month ORDER BY month", String.class))
                 .containsExactly("202609:1000", "202610:2000", "202611:1");
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM usage_events_202610", Long.class)).isEqualTo(2000);
@@ -195,7 +218,7 @@ class MonthPartitionsTest {
         assertThat(jdbc.queryForObject("SELECT to_regclass('usage_events_v3') IS NULL", Boolean.class)).isTrue();
         // V25: the stored file's months, so that a run stored before the upgrade and rolled up after it finds them.
         assertThat(jdbc.queryForList("SELECT file_id || ':' || month FROM usage_event_file_months ORDER BY 1", String.class))
-                .containsExactly("900:202609", "900:202610", "900:202611");
+                .containsExactly("900:202609", "900:202610", "900:202611", "901:202610");
 
         // The carried-over ids dedupe as before: old-5 (September) and o1 (November) identical, old-1001 (October) conflicting.
         Path file = write("again.csv", """
@@ -212,7 +235,9 @@ class MonthPartitionsTest {
                 3,conflicting_duplicate,"old-1001,2026-10-01T00:16:41Z,u0,ai_responses,2"
                 """);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM usage_events_202611", Long.class)).isEqualTo(2);
-        assertThat(jdbc.queryForList("SELECT month FROM usage_event_file_months WHERE file_id <> 900", Integer.class))
+        assertThat(jdbc.queryForList("SELECT event_id || ':' || regexp_replace(tableoid::regclass::text, '_[0-9]+$', '_file') "
+                + "FROM usage_events_202611 ORDER BY 1", String.class)).containsExactly("n9:usage_events_202611_file", "o1:usage_events_202611_v25");
+        assertThat(jdbc.queryForList("SELECT month FROM usage_event_file_months WHERE file_id NOT IN (900, 901)", Integer.class))
                 .containsExactly(202611);
         // The roll-up found November through it: n9 (4) beside o1 (3) for u1.
         assertThat(Stores.usageMetrics(db)).containsEntry("u1|emails_processed|2026-11", 7L);
