@@ -1,5 +1,6 @@
 package com.acme.billing.cli;
 
+import com.acme.billing.platform.DatabaseUrl;
 import com.acme.billing.platform.InputRefusedException;
 import com.acme.billing.platform.JobFailedException;
 import com.acme.billing.scaleout.Partitioning;
@@ -219,7 +220,7 @@ public final class BillingCli {
         settings.put(Partitioning.MODE, mode);
         boolean active = command.partitionWorker() || (command.partitioned() && Partitioning.REMOTE.equals(mode));
         String url = String.valueOf(settings.get("billing.db.url"));
-        if (active && !url.startsWith("jdbc:postgresql:")) {
+        if (active && !DatabaseUrl.isPostgres(url)) {
             throw new BadInvocationException("remote partitioning needs PostgreSQL: manager and workers share its job repository "
                     + "(BILLING_DB_URL=jdbc:postgresql://...); the database here is " + Settings.redacted(url));
         }

@@ -1,6 +1,7 @@
 package com.acme.billing.cli;
 
 import com.acme.billing.BillingApplication;
+import com.acme.billing.platform.DatabaseUrl;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -83,7 +84,7 @@ final class Settings {
             // The demo's home carries its own key set (demo made it there); only a home with the demo's marker is trusted so.
             settings.put("billing.encryption.keyset", homePath.resolve(DEMO_KEYSET).toString());
         }
-        if (url.startsWith("jdbc:postgresql:")) {
+        if (DatabaseUrl.isPostgres(url)) {
             settings.putIfAbsent("billing.db.user", "postgres");
             // Batched inserts become multi-row statements: one round trip per batch instead of per row.
             settings.put("spring.datasource.hikari.data-source-properties.reWriteBatchedInserts", "true");

@@ -1,6 +1,7 @@
 package com.acme.billing.eventstore;
 
 import com.acme.billing.platform.BillingPaths;
+import com.acme.billing.platform.DatabaseUrl;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -21,7 +22,7 @@ public class EventStoreConfig {
         boolean postgres = switch (kind) {
             case "postgres", "postgresql" -> true;
             case "duckdb" -> false;
-            default -> url.startsWith("jdbc:postgresql:");
+            default -> DatabaseUrl.isPostgres(url);
         };
         return postgres ? new PostgresEventStore(dataSource) : new DuckDbEventStore(paths.eventStore(), memoryLimit, threads);
     }

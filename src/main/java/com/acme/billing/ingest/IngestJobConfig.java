@@ -1,6 +1,7 @@
 package com.acme.billing.ingest;
 
 import com.acme.billing.eventstore.EventStore;
+import com.acme.billing.platform.DatabaseUrl;
 
 import com.acme.billing.platform.Progress;
 import com.acme.billing.platform.ScopedTargets;
@@ -113,7 +114,7 @@ public class IngestJobConfig {
      * docs/benchmarks.md). H2 commits in the process, where 20,000 gained nothing.
      */
     static int stagingChunkLines(String databaseUrl) {
-        return databaseUrl.startsWith("jdbc:postgresql:") ? 20_000 : 5_000;
+        return DatabaseUrl.isPostgres(databaseUrl) ? 20_000 : 5_000;
     }
 
     @Bean
