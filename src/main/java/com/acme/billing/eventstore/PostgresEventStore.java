@@ -134,7 +134,8 @@ public class PostgresEventStore implements EventStore {
     static List<String> unattachedTables(Statement st) throws SQLException {
         List<String> unattached = new ArrayList<>();
         try (ResultSet rs = st.executeQuery("SELECT c.relname FROM pg_class c WHERE c.relkind = 'r' AND NOT c.relispartition "
-                + "AND c.relnamespace = current_schema()::text::regnamespace AND c.relname ~ '^usage_events_[0-9]{6}_[0-9]+$' ORDER BY 1")) {
+                + "AND c.relnamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = current_schema()) "
+                + "AND c.relname ~ '^usage_events_[0-9]{6}_[0-9]+$' ORDER BY 1")) {
             while (rs.next()) {
                 unattached.add(rs.getString(1));
             }
