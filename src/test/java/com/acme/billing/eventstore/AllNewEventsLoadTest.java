@@ -90,6 +90,33 @@ class AllNewEventsLoadTest {
     }
 
     /**
+     * The step's transaction rolled back after the attach (the process killed before the step's commit): no event and no
+     * id of the file is visible, only its tables left unattached; the restarted store stores the file once.
+     */
+    @Test
+    void aStoreRolledBackAfterItsAttachLeavesNothingVisibleAndTheRestartStoresTheFileOnce() throws IOException {
+        Path staged = staged("2,k1,%d,202610,u1,emails_processed,3\n3,k2,%d,202611,u2,ai_responses,4\n".formatted(OCT_2, NOV_3));
+
+        transaction.executeWithoutResult(status -> {
+            assertThat(store.store(9, staged)).isEqualTo(new EventStore.StoreResult(2, 2, 0, List.of()));
+            status.setRollbackOnly();
+        });
+
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM usage_events", Long.class)).isZero();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM usage_event_ids", Long.class)).isZero();
+        assertThat(jdbc.queryForList("SELECT relname::text FROM pg_class WHERE relname ~ '^usage_events_[0-9]{6}_9$' AND NOT relispartition "
+                + "ORDER BY 1", String.class)).containsExactly("usage_events_202610_9", "usage_events_202611_9");
+
+        assertThat(storeInTransaction(9, staged)).isEqualTo(new EventStore.StoreResult(2, 2, 0, List.of()));
+
+        assertThat(jdbc.queryForList("SELECT event_id || ':' || quantity || ':' || tableoid::regclass::text FROM usage_events ORDER BY 1",
+                String.class)).containsExactly("k1:3:usage_events_202610_9", "k2:4:usage_events_202611_9");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM usage_event_ids", Long.class)).isEqualTo(2);
+        assertThat(tablesOfEvents()).containsExactly("usage_events", "usage_events_202610", "usage_events_202610_9", "usage_events_202611",
+                "usage_events_202611_9");
+    }
+
+    /**
      * A process killed after the load's connection committed the file's tables and before the step's commit attached them
      * leaves them behind, unattached (no query reads them): the next store of that file drops them and loads again, and so
      * does the store of another file, for a file that no store holds.
