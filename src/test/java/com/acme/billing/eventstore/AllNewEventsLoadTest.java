@@ -41,7 +41,7 @@ class AllNewEventsLoadTest {
         pool = new HikariDataSource();
         pool.setJdbcUrl(db.url());
         pool.setUsername("postgres");
-        // The step's connection and the sorting one: no more, so a connection not given back would stop the next store.
+        // The step's connection and the one that loads the events: no more, so a connection not given back would stop the next store.
         pool.setMaximumPoolSize(2);
         pool.setConnectionTimeout(5_000);
         store = new PostgresEventStore(pool);
