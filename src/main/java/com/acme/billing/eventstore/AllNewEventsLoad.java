@@ -118,9 +118,9 @@ final class AllNewEventsLoad implements AutoCloseable {
         try (Statement st = loading.createStatement()) {
             // Left by an earlier load of this file whose store did not commit: the caller holds the file's lock, so no one
             // else is attaching them. Attached ones are never touched (and a stored file is not stored again).
-            for (String table : PostgresEventStore.unattachedTables(st)) {
-                if (table.endsWith("_" + fileId)) {
-                    st.execute("DROP TABLE \"" + table + "\"");
+            for (PostgresEventStore.UnattachedTable table : PostgresEventStore.unattachedTables(st)) {
+                if (table.fileId() == fileId) {
+                    st.execute("DROP TABLE " + table.quotedName());
                 }
             }
             st.execute("CREATE TABLE " + router + " (LIKE usage_events) PARTITION BY LIST (month)");

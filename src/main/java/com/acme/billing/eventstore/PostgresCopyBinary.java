@@ -31,19 +31,12 @@ public final class PostgresCopyBinary {
         return header;
     }
 
-    /** One staged event row. */
-    public static void appendRow(DataOutputStream out, long line, String eventId, long tsMicros, int month, String userId, String metric,
-            long quantity) throws IOException {
-        appendRow(out, line, eventId.getBytes(StandardCharsets.UTF_8), tsMicros, month, userId, metric, quantity);
-    }
-
     /** One staged event row, its id given as UTF-8 (the staging has encoded it already, to sort the chunk by it). */
     public static void appendRow(DataOutputStream out, long line, byte[] eventIdUtf8, long tsMicros, int month, String userId, String metric,
             long quantity) throws IOException {
         out.writeShort(FIELDS);
         int8(out, line);
-        out.writeInt(eventIdUtf8.length);
-        out.write(eventIdUtf8);
+        text(out, eventIdUtf8);
         int8(out, tsMicros);
         out.writeInt(4);
         out.writeInt(month);
@@ -58,8 +51,11 @@ public final class PostgresCopyBinary {
     }
 
     private static void text(DataOutputStream out, String value) throws IOException {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(bytes.length);
-        out.write(bytes);
+        text(out, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void text(DataOutputStream out, byte[] utf8) throws IOException {
+        out.writeInt(utf8.length);
+        out.write(utf8);
     }
 }

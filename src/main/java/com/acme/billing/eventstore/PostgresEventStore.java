@@ -116,28 +116,35 @@ public class PostgresEventStore implements EventStore {
      * dropped by its load, on its connection, before it writes its tables again.
      */
     static void dropUnattachedOfOtherFiles(Statement st, long fileId) throws SQLException {
-        for (String table : unattachedTables(st)) {
-            long owner = Long.parseLong(table.substring(table.lastIndexOf('_') + 1));
-            if (owner == fileId) {
+        for (UnattachedTable table : unattachedTables(st)) {
+            if (table.fileId() == fileId) {
                 continue;
             }
-            try (ResultSet rs = st.executeQuery("SELECT pg_try_advisory_xact_lock(" + FILE_LOCKS + ", " + lockKey(owner) + ")")) {
+            try (ResultSet rs = st.executeQuery("SELECT pg_try_advisory_xact_lock(" + FILE_LOCKS + ", " + lockKey(table.fileId()) + ")")) {
                 rs.next();
                 if (rs.getBoolean(1)) {
-                    st.execute("DROP TABLE \"" + table + "\"");
+                    st.execute("DROP TABLE " + table.quotedName());
                 }
             }
         }
     }
 
-    /** Tables named as a file's events in a month that are no partition of anything. */
-    static List<String> unattachedTables(Statement st) throws SQLException {
-        List<String> unattached = new ArrayList<>();
-        try (ResultSet rs = st.executeQuery("SELECT c.relname FROM pg_class c WHERE c.relkind = 'r' AND NOT c.relispartition "
+    /** A table named as a file's events in a month ({@link #filePartition}) that is no partition of anything. */
+    record UnattachedTable(int month, long fileId) {
+        String quotedName() {
+            return filePartition(month, fileId);
+        }
+    }
+
+    static List<UnattachedTable> unattachedTables(Statement st) throws SQLException {
+        List<UnattachedTable> unattached = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("SELECT (regexp_match(c.relname, '^usage_events_([0-9]{6})_([0-9]+)$'))[1:2] FROM pg_class c "
+                + "WHERE c.relkind = 'r' AND NOT c.relispartition "
                 + "AND c.relnamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = current_schema()) "
                 + "AND c.relname ~ '^usage_events_[0-9]{6}_[0-9]+$' ORDER BY 1")) {
             while (rs.next()) {
-                unattached.add(rs.getString(1));
+                String[] monthAndFile = (String[]) rs.getArray(1).getArray();
+                unattached.add(new UnattachedTable(Integer.parseInt(monthAndFile[0]), Long.parseLong(monthAndFile[1])));
             }
         }
         return unattached;

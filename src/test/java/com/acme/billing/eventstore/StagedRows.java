@@ -22,7 +22,7 @@ final class StagedRows {
         bytes.write(PostgresCopyBinary.header());
         DataOutputStream out = new DataOutputStream(bytes);
         for (Row r : rows) {
-            PostgresCopyBinary.appendRow(out, r.line(), r.eventId(), r.tsMicros(), r.month(), r.userId(), r.metric(), r.quantity());
+            PostgresCopyBinary.appendRow(out, r.line(), r.eventId().getBytes(java.nio.charset.StandardCharsets.UTF_8), r.tsMicros(), r.month(), r.userId(), r.metric(), r.quantity());
         }
         out.flush();
         return Files.write(file, bytes.toByteArray());
