@@ -107,7 +107,7 @@ public class LimitAlerts {
                 usage.forEach((metric, u) -> add(raise, known, user, metric, period, u, included.getOrDefault(metric, 0L), now, source));
             }
         });
-        return raise(raise);
+        return raiseAll(raise);
     }
 
     /**
@@ -115,7 +115,7 @@ public class LimitAlerts {
      * same moment (serve's track beside an ingest) costs a retry, never the caller's work: the retry finds
      * the other's alert and skips it.
      */
-    private int raise(List<AlertRepository.NewAlert> raise) {
+    public int raiseAll(List<AlertRepository.NewAlert> raise) {
         if (raise.isEmpty()) {
             return 0;
         }
@@ -131,17 +131,18 @@ public class LimitAlerts {
         }
     }
 
-    /** What a check of one user's month raised, and how far each metric's usage is from its next threshold. */
-    public record Checked(int raised, Map<String, Long> headroom) {
+    /** What a check of one user's month found to raise, and how far each metric's usage is from its next threshold. */
+    public record Assessed(List<AlertRepository.NewAlert> toRaise, Map<String, Long> headroom) {
     }
 
     /**
-     * One user's month, as {@code usage/current} shows it (after an online track). The headroom of a metric is
-     * the quantity still to come before the next threshold not yet reached (warning, then reached; none left:
-     * {@link Long#MAX_VALUE}, also for a metric with nothing included), for {@link LimitWatch} to skip checks
-     * that cannot raise anything.
+     * One user's month, as {@code usage/current} shows it (after an online track), nothing raised yet: the
+     * caller raises the alerts of many months in one transaction ({@link #raiseAll}). The headroom of a metric
+     * is the quantity still to come before the next threshold not yet reached (warning, then reached; none
+     * left: {@link Long#MAX_VALUE}, also for a metric with nothing included), for {@link LimitWatch} to skip
+     * checks that cannot raise anything.
      */
-    public Checked check(UserId user, BillingPeriod period, String source) {
+    public Assessed assess(UserId user, BillingPeriod period, String source) {
         Instant now = clock.instant();
         List<AlertRepository.NewAlert> raise = new ArrayList<>();
         Map<String, Long> headroom = new HashMap<>();
@@ -149,7 +150,7 @@ public class LimitAlerts {
             add(raise, Set.of(), user.value(), m.metric(), period, m.used(), m.included(), now, source);
             headroom.put(m.metric(), headroom(m.used(), m.included()));
         }));
-        return new Checked(raise(raise), headroom);
+        return new Assessed(raise, headroom);
     }
 
     /** Quantity to come before {@code used} reaches the next threshold of {@link #crossed} it has not reached. */
