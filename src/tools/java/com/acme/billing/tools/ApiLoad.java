@@ -49,7 +49,7 @@ public final class ApiLoad {
         }
         if (!options.containsKey("url") || !options.containsKey("key") || args.length % 2 != 0) {
             err.println("usage: jobs/billing api-load --url http://127.0.0.1:8080 --key KEY [--users N] [--events E] [--batch B] "
-                    + "[--track-clients C] [--checks R] [--check-clients K]");
+                    + "[--track-clients C] [--checks R] [--check-clients K] [--ids sequential|uuid]");
             return 2;
         }
         int keepAlive = Integer.parseInt(options.getOrDefault("check-clients", "8"));
@@ -64,6 +64,10 @@ public final class ApiLoad {
         int checks = Integer.parseInt(options.getOrDefault("checks", "20000"));
         int checkClients = Integer.parseInt(options.getOrDefault("check-clients", "8"));
         String run = Long.toString(System.currentTimeMillis(), 36);
+        // sequential (load-<run>-<n>, the default so that figures compare with earlier runs) or uuid (random, as
+        // producers send them: each batch's ids land all over the id index instead of at one end of it)
+        boolean uuids = options.getOrDefault("ids", "sequential").equals("uuid");
+        java.util.Random idRandom = new java.util.Random(run.hashCode());
         String[] metrics = {"emails_processed", "ai_responses", "leads_created"};
 
         // track: the bodies are built first, so the clock measures the server.
@@ -72,7 +76,8 @@ public final class ApiLoad {
             StringBuilder body = new StringBuilder(batch * 120).append("{\"events\":[");
             for (int i = 0; i < batch && b * batch + i < events; i++) {
                 int n = b * batch + i;
-                body.append(i == 0 ? "" : ",").append("{\"event_id\":\"load-").append(run).append('-').append(n)
+                body.append(i == 0 ? "" : ",").append("{\"event_id\":\"")
+                        .append(uuids ? new java.util.UUID(idRandom.nextLong(), idRandom.nextLong()).toString() : "load-" + run + "-" + n)
                         .append("\",\"user_id\":\"user-").append(String.format("%06d", 1 + n % users)).append("\",\"metric\":\"")
                         .append(metrics[n % 3]).append("\",\"quantity\":1}");
             }
@@ -82,7 +87,7 @@ public final class ApiLoad {
         int warmBatches = Integer.parseInt(options.getOrDefault("warm-up", "40"));
         for (int w = 0; w < warmBatches; w++) {
             HttpClient warm = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            String body = bodies.get(0).replace("\"load-" + run + "-", "\"warm-" + run + "-" + w + "-");
+            String body = bodies.get(0).replace("\"event_id\":\"", "\"event_id\":\"warm-" + w + "-");
             warm.send(request(url + "/api/usage/track", key, body), HttpResponse.BodyHandlers.ofString());
             warm.send(request(url + "/api/features/check", key, "{\"user_id\":\"user-000001\",\"feature\":\"ai_replies\"}"),
                     HttpResponse.BodyHandlers.ofString());
