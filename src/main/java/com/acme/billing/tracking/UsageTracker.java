@@ -4,6 +4,7 @@ import com.acme.billing.catalog.store.CatalogRepository;
 import com.acme.billing.ingest.StagedLine;
 import com.acme.billing.ingest.UsageLine;
 import com.acme.billing.ingest.UsageLineValidator;
+import com.acme.billing.platform.DatabaseUrl;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -14,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -49,8 +51,11 @@ public class UsageTracker {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final LimitWatch limits;
+    private final boolean postgres;
 
-    public UsageTracker(CatalogRepository catalogs, JdbcTemplate jdbc, TransactionTemplate tx, Clock clock, LimitWatch limits) {
+    public UsageTracker(CatalogRepository catalogs, JdbcTemplate jdbc, TransactionTemplate tx, Clock clock, LimitWatch limits,
+            @Value("${spring.datasource.url}") String databaseUrl) {
+        this.postgres = DatabaseUrl.isPostgres(databaseUrl);
         this.catalogs = catalogs;
         this.jdbc = jdbc;
         this.tx = tx;
@@ -102,7 +107,7 @@ public class UsageTracker {
     }
 
     private Outcome store(List<StagedLine.Event> events, Instant now) {
-        if (postgres()) {
+        if (postgres) {
             // The look-up of at most 1,000 ids must probe the unique index. While the table grows from empty
             // and autovacuum has not analysed it yet, PostgreSQL's planner took it for tiny and scanned it
             // whole for every batch (0.5 s a batch at 200,000 rows, docs/benchmarks.md). For this transaction only.
@@ -138,15 +143,6 @@ public class UsageTracker {
                     ps.setObject(7, at);
                 });
         return new Outcome(fresh.size(), duplicates, List.of());
-    }
-
-    private volatile Boolean postgres;
-
-    private boolean postgres() {
-        if (postgres == null) {
-            postgres = Boolean.TRUE.equals(jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName().equals("PostgreSQL")));
-        }
-        return postgres;
     }
 
     static boolean sameContent(StagedLine.Event a, StagedLine.Event b) {
