@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
  * {@code usage_summaries}, and close-period's scratch rows {@code rating_segments} / {@code rating_usage}
  * (a restart of an interrupted close reads them). Deleted: events tracked online ({@code tracked_events},
  * raw events; {@code gdpr} moves the unmoved ones into the event store first, where they are summed with the
- * others) and the reports' per-day copy {@code report_daily_usage}, which the reports rebuild from the
+ * others) with the sums of the unmoved ones ({@code tracked_usage}), and the reports' per-day copy {@code report_daily_usage}, which the reports rebuild from the
  * event store. The raw events of the event store are {@link GdprService}'s part.
  */
 @Component
@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
 class UsageData implements PersonalDataHolder {
 
     static final List<String> KEPT = List.of("usage_metrics", "usage_summaries", "rating_segments", "rating_usage");
-    static final List<String> DELETED = List.of("tracked_events", "report_daily_usage");
+    static final List<String> DELETED = List.of("tracked_events", "tracked_usage", "report_daily_usage");
 
     private final JdbcClient jdbc;
 

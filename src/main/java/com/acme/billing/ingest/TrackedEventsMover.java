@@ -8,10 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Moves the events tracked online ({@code tracked_events}, committed by serve) into the event store,
@@ -30,24 +31,26 @@ public class TrackedEventsMover {
     public record Moved(long events, long accepted, long duplicates, long rejected, Long executionId) {
     }
 
-    private record Tracked(long seq, String eventId, long tsMicros, String userId, String metric, long quantity) {
+    private record Tracked(long seq, String eventId, long tsMicros, int yyyymm, String userId, String metric, long quantity) {
     }
 
     private final JdbcTemplate jdbc;
     private final IngestService ingest;
     private final BillingPaths paths;
+    private final TransactionTemplate tx;
 
-    public TrackedEventsMover(JdbcTemplate jdbc, IngestService ingest, BillingPaths paths) {
+    public TrackedEventsMover(JdbcTemplate jdbc, IngestService ingest, BillingPaths paths, TransactionTemplate tx) {
         this.jdbc = jdbc;
+        this.tx = tx;
         this.ingest = ingest;
         this.paths = paths;
     }
 
     /** Moves every tracked event not moved yet; nothing to move is a no-op. */
     public Moved moveCommitted() {
-        List<Tracked> events = jdbc.query("SELECT seq, event_id, ts_us, user_id, metric, quantity FROM tracked_events "
+        List<Tracked> events = jdbc.query("SELECT seq, event_id, ts_us, yyyymm, user_id, metric, quantity FROM tracked_events "
                 + "WHERE moved_sha256 IS NULL ORDER BY seq", (rs, n) -> new Tracked(rs.getLong(1), rs.getString(2), rs.getLong(3),
-                        rs.getString(4), rs.getString(5), rs.getLong(6)));
+                        rs.getInt(4), rs.getString(5), rs.getString(6), rs.getLong(7)));
         if (events.isEmpty()) {
             return new Moved(0, 0, 0, 0, null);
         }
@@ -55,17 +58,38 @@ public class TrackedEventsMover {
         write(file, events);
         IngestService.Outcome outcome = ingest.ingest(List.of(file.toString()), false);
         String sha256 = outcome.files().get(0).sha256();
-        List<Object[]> marks = new ArrayList<>();
-        for (Tracked event : events) {
-            marks.add(new Object[] {sha256, event.seq()});
-        }
-        jdbc.batchUpdate("UPDATE tracked_events SET moved_sha256 = ? WHERE seq = ?", marks);
+        tx.executeWithoutResult(status -> markMoved(events, sha256));
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             throw new UncheckedIOException("deleting " + file + ": " + e.getMessage(), e);
         }
         return new Moved(events.size(), outcome.accepted(), outcome.duplicates(), outcome.rejected(), outcome.executionId());
+    }
+
+    /**
+     * Marks the events moved and takes them out of {@code tracked_usage}, in one transaction. Only the events still
+     * unmarked and still there count: one the GDPR erase deleted meanwhile was taken out of {@code tracked_usage} with it.
+     */
+    private void markMoved(List<Tracked> events, String sha256) {
+        int[][] marked = jdbc.batchUpdate("UPDATE tracked_events SET moved_sha256 = ? WHERE seq = ? AND moved_sha256 IS NULL", events, 1000,
+                (ps, event) -> {
+                    ps.setString(1, sha256);
+                    ps.setLong(2, event.seq());
+                });
+        SortedMap<TrackedUsage.Key, Long> moved = TrackedUsage.sums();
+        int i = 0;
+        for (int[] batch : marked) {
+            for (int count : batch) {
+                Tracked event = events.get(i++);
+                if (count == 1) {
+                    moved.merge(new TrackedUsage.Key(event.yyyymm(), event.userId(), event.metric()), event.quantity(), Long::sum);
+                } else if (count != 0) {
+                    throw new IllegalStateException("marking tracked event " + event.seq() + " moved updated " + count + " rows");
+                }
+            }
+        }
+        TrackedUsage.subtract(jdbc, moved);
     }
 
     /** SPEC 2's CSV; ids and users passed the same checks at the API, so they need no quoting but get it where due. */

@@ -11,7 +11,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * A month's usage as SPEC 8 sees it: what the ingest rolled up ({@code usage_metrics}) plus the events tracked online
- * that are not in the event store yet ({@code tracked_events} not moved), per user and metric. One query, one rule,
+ * that are not in the event store yet (their sums in {@code tracked_usage}, V29), per user and metric. One query, one rule,
  * for the API's current usage of a user and the limit alerts of every user.
  */
 final class MonthUsage {
@@ -35,8 +35,7 @@ final class MonthUsage {
         }
         Map<String, Map<String, Long>> used = new HashMap<>();
         jdbc.query("SELECT user_id, metric_type, count FROM usage_metrics WHERE month_year = ?" + userFilter
-                + " UNION ALL SELECT user_id, metric, SUM(quantity) FROM tracked_events WHERE yyyymm = ?" + userFilter
-                + " AND moved_sha256 IS NULL GROUP BY user_id, metric",
+                + " UNION ALL SELECT user_id, metric, quantity FROM tracked_usage WHERE yyyymm = ?" + userFilter,
                 rs -> {
                     used.computeIfAbsent(rs.getString(1), u -> new TreeMap<>()).merge(rs.getString(2), rs.getLong(3), Long::sum);
                 }, args.toArray());

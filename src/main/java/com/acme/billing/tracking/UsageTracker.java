@@ -2,6 +2,7 @@ package com.acme.billing.tracking;
 
 import com.acme.billing.catalog.store.CatalogRepository;
 import com.acme.billing.ingest.StagedLine;
+import com.acme.billing.ingest.TrackedUsage;
 import com.acme.billing.ingest.UsageLine;
 import com.acme.billing.ingest.UsageLineValidator;
 import com.acme.billing.platform.DatabaseUrl;
@@ -15,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
@@ -142,6 +144,9 @@ public class UsageTracker {
                     ps.setLong(6, e.quantity());
                     ps.setObject(7, at);
                 });
+        SortedMap<TrackedUsage.Key, Long> unmoved = TrackedUsage.sums();
+        fresh.forEach(e -> unmoved.merge(new TrackedUsage.Key(e.month(), e.userId(), e.metric()), e.quantity(), Long::sum));
+        TrackedUsage.add(jdbc, unmoved);
         return new Outcome(fresh.size(), duplicates, List.of());
     }
 

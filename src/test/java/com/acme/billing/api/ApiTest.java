@@ -296,6 +296,17 @@ class ApiTest {
                 .isEqualTo(rounds / 2 * 10L);
         assertThat(db.jdbc().queryForObject("SELECT SUM(quantity) FROM tracked_events WHERE seq > ? AND metric = 'ai_responses'", Long.class, before))
                 .isEqualTo(rounds * 10L);
+        assertTrackedUsageSumsTheUnmovedEvents();
+    }
+
+    /** {@code tracked_usage} (V29) holds, row for row, the sums of the tracked events not moved yet. */
+    private void assertTrackedUsageSumsTheUnmovedEvents() {
+        String byRow = " ORDER BY yyyymm, user_id, metric";
+        List<Map<String, Object>> unmoved = db.jdbc().queryForList("SELECT yyyymm, user_id, metric, CAST(SUM(quantity) AS BIGINT) AS quantity FROM tracked_events "
+                + "WHERE moved_sha256 IS NULL GROUP BY yyyymm, user_id, metric" + byRow);
+        assertThat(unmoved).isNotEmpty();
+        assertThat(db.jdbc().queryForList("SELECT yyyymm, user_id, metric, quantity FROM tracked_usage WHERE quantity <> 0" + byRow))
+                .isEqualTo(unmoved);
     }
 
     @Test
@@ -321,6 +332,7 @@ class ApiTest {
         // below has exactly this test's one event to move.
         cli.ok("usage", "--period", "2026-10", "--json");
         assertThat(served.api("POST", "/api/usage/track", service, event("big", "tom", "ai_responses", 600)).statusCode()).isEqualTo(202);
+        assertThat(db.jdbc().queryForList("SELECT quantity FROM tracked_usage WHERE user_id = 'tom'", Long.class)).containsExactly(600L);
         String expected = "{\"user_id\":\"tom\",\"period\":\"2026-10\",\"tier\":\"starter\",\"status\":\"active\",\"metrics\":["
                 + "{\"metric\":\"emails_processed\",\"used\":0,\"included\":5000,\"remaining\":5000,\"percent\":0.0,\"hard_limit\":false,\"over\":false},"
                 + "{\"metric\":\"ai_responses\",\"used\":600,\"included\":500,\"remaining\":0,\"percent\":120.0,\"hard_limit\":false,\"over\":true},"
@@ -333,6 +345,7 @@ class ApiTest {
         assertThat(db.jdbc().queryForObject("SELECT total FROM invoices WHERE invoice_id = 'INV-2026-10-tom'", java.math.BigDecimal.class))
                 .isEqualByComparingTo("31.50");
         assertThat(db.jdbc().queryForObject("SELECT COUNT(*) FROM tracked_events WHERE moved_sha256 IS NULL", Long.class)).isZero();
+        assertThat(db.jdbc().queryForList("SELECT quantity FROM tracked_usage WHERE user_id = 'tom'", Long.class)).containsExactly(0L);
 
         // Counted once: from usage_metrics now, not from the tracked table as well.
         assertThat(served.api("GET", "/api/usage/current?user_id=tom", service, null).body()).isEqualTo(expected);

@@ -100,6 +100,9 @@ class TrackKillTest {
         assertThat(new HashSet<>(stored)).hasSameSizeAs(stored).containsAll(acknowledged);
         // What was committed but not acknowledged (the answer lost in the kill) is whole batches, never half of one.
         assertThat(stored.size() % 50).isZero();
+        // The month's unmoved sum was committed with the events, never apart from them.
+        assertThat(db.jdbc().queryForObject("SELECT quantity FROM tracked_usage WHERE yyyymm = 202610 AND user_id = 'alice' AND metric = 'ai_responses'",
+                Long.class)).isEqualTo(stored.size());
 
         // Restarted, the same events again are duplicates, and the close moves each stored event once.
         Served again = Served.start(db, Map.of("BILLING_NOW", "2026-10-20T12:00:00Z"));
@@ -112,6 +115,7 @@ class TrackKillTest {
             again.close();
         }
         cli.ok("close-period", "--period", "2026-10");
+        assertThat(db.jdbc().queryForObject("SELECT quantity FROM tracked_usage WHERE user_id = 'alice'", Long.class)).isZero();
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> rows = (List<Map<String, Object>>) cli.ok("usage", "--period", "2026-10", "--user", "alice", "--json").json().get("rows");
         assertThat(rows).singleElement().satisfies(row -> {

@@ -101,6 +101,8 @@ class GdprCommandTest {
                 + "'cancellation:alice:2026-10-25T00:00:00Z')");
         jdbc.update("INSERT INTO tracked_events (event_id, ts_us, yyyymm, user_id, metric, quantity, tracked_at) VALUES "
                 + "('t1', 1793577600000000, 202611, 'alice', 'ai_responses', 5, TIMESTAMP WITH TIME ZONE '2026-11-03 00:00:00+00')");
+        // and its unmoved sum, as serve's track commits it with the event
+        jdbc.update("INSERT INTO tracked_usage (yyyymm, user_id, metric, quantity) VALUES (202611, 'alice', 'ai_responses', 5)");
 
         List<String> invoiceIds = jdbc.queryForList("SELECT invoice_id FROM invoices ORDER BY invoice_id", String.class);
         assertThat(invoiceIds).containsExactly("INV-2026-10-alice", "INV-2026-10-bob", "INV-2026-10-carol");
@@ -108,9 +110,10 @@ class GdprCommandTest {
 
         // Export: one JSON document, exact counts, the invoice and its lines with amounts as strings. Alerts: the cancellation above
         // and ingest's limit alerts (emails 6,000 of 5,000 and leads 350 of 200 on starter: a warning and a reached each).
+        // Usage: 16 rows, among them the tracked event and its month's unmoved sum in tracked_usage (0 once the export moved it).
         Path out = tmp.resolve("alice.json");
         Map<String, Object> exported = cli.ok("gdpr", "export", "--user", "alice", "--out", out.toString(), "--json").json();
-        assertThat(exported.get("counts")).isEqualTo(Map.ofEntries(Map.entry("profile", 1), Map.entry("subscription", 2), Map.entry("usage", 15),
+        assertThat(exported.get("counts")).isEqualTo(Map.ofEntries(Map.entry("profile", 1), Map.entry("subscription", 2), Map.entry("usage", 16),
                 Map.entry("usage_events", 4), Map.entry("invoices", 4), Map.entry("stripe", 1), Map.entry("webhook_events", 1), Map.entry("alerts", 5),
                 Map.entry("access", 2), Map.entry("experiments", 0), Map.entry("job_bookmarks", 0)));
         JsonNode doc = JSON.readTree(Files.readString(out));
@@ -151,7 +154,8 @@ class GdprCommandTest {
         assertThat(pseudonym).matches("erased-[0-9a-f]{8}");
         assertThat(UserId.isValid(pseudonym)).isTrue();
         assertThat(erased).containsEntry("resumed", false).containsEntry("file_lines_removed", 1).containsEntry("reports_rendered", List.of("2026-10"));
-        assertThat(erased.get("deleted")).isEqualTo(Map.ofEntries(Map.entry("profile", 1), Map.entry("subscription", 0), Map.entry("usage", 4),
+        // deleted usage: the tracked event, its tracked_usage row and the reports' per-day copy
+        assertThat(erased.get("deleted")).isEqualTo(Map.ofEntries(Map.entry("profile", 1), Map.entry("subscription", 0), Map.entry("usage", 5),
                 Map.entry("usage_events", 4), Map.entry("invoices", 0), Map.entry("stripe", 0), Map.entry("webhook_events", 0), Map.entry("alerts", 0),
                 Map.entry("access", 1), Map.entry("experiments", 0), Map.entry("job_bookmarks", 0)));
         assertThat(erased.get("pseudonymized")).isEqualTo(Map.ofEntries(Map.entry("profile", 0), Map.entry("subscription", 2), Map.entry("usage", 11),
