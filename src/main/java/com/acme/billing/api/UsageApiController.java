@@ -81,19 +81,16 @@ class UsageApiController {
             event(root, 0, batch, bad);
         }
         // Every bad event is named, each with its first problem: its shape here, else the rules of SPEC 2.
-        tracker.refusals(batch).forEach(r -> bad.add(new BadEvent(r.index(), r.reason())));
+        UsageTracker.Checked checked = tracker.check(batch);
+        checked.refusals().forEach(r -> bad.add(new BadEvent(r.index(), r.reason())));
         if (!bad.isEmpty()) {
             bad.sort(java.util.Comparator.comparingInt(BadEvent::index));
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "invalid_events", bad);
         }
-        UsageTracker.Outcome outcome = tracker.track(batch);
-        if (outcome.conflict()) {
+        UsageTracker.Outcome outcome = tracker.track(checked);
+        if (!outcome.conflicts().isEmpty()) {
             throw new ApiProblem(HttpStatus.CONFLICT, "conflicting_duplicate",
-                    outcome.refusals().stream().map(r -> new BadEvent(r.index(), r.reason())).toList());
-        }
-        if (!outcome.refusals().isEmpty()) {
-            throw new ApiProblem(HttpStatus.BAD_REQUEST, "invalid_events",
-                    outcome.refusals().stream().map(r -> new BadEvent(r.index(), r.reason())).toList());
+                    outcome.conflicts().stream().map(r -> new BadEvent(r.index(), r.reason())).toList());
         }
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(new Tracked(outcome.accepted(), outcome.duplicates()));
     }

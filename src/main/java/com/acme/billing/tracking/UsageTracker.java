@@ -39,11 +39,8 @@ public class UsageTracker {
     public record Refusal(int index, String reason) {
     }
 
-    /** {@code refusals} empty: stored; otherwise nothing was stored. */
-    public record Outcome(long accepted, long duplicates, List<Refusal> refusals) {
-        public boolean conflict() {
-            return !refusals.isEmpty() && refusals.stream().allMatch(r -> r.reason().equals(CONFLICTING));
-        }
+    /** {@code conflicts} empty: stored; otherwise nothing was stored (each a {@code conflicting_duplicate}). */
+    public record Outcome(long accepted, long duplicates, List<Refusal> conflicts) {
     }
 
     static final String CONFLICTING = "conflicting_duplicate";
@@ -65,32 +62,35 @@ public class UsageTracker {
         this.limits = limits;
     }
 
-    /**
-     * Validation runs in the caller's thread; deciding "new" and inserting is serialized, since one
-     * serve process is the writer of {@code tracked_events} and two batches holding the same id must
-     * not both find it new.
-     */
-    public Outcome track(List<Received> batch) {
+    /** A batch checked by the rules of SPEC 2 at one instant: the events to store, or else the events refused. */
+    public record Checked(Instant at, List<StagedLine.Event> events, List<Refusal> refusals) {
+    }
+
+    /** Checks a batch (in the caller's thread, outside the writer's lock); nothing is stored. */
+    public Checked check(List<Received> batch) {
         Instant now = clock.instant();
         List<StagedLine.Event> events = new ArrayList<>();
         List<Refusal> refusals = validate(batch, now, events);
-        if (!refusals.isEmpty()) {
-            return new Outcome(0, 0, refusals);
+        return new Checked(now, List.copyOf(events), List.copyOf(refusals));
+    }
+
+    /**
+     * Stores a checked batch that nothing refused. Deciding "new" and inserting is serialized, since one serve process is
+     * the writer of {@code tracked_events} and two batches holding the same id must not both find it new.
+     */
+    public Outcome track(Checked batch) {
+        if (!batch.refusals().isEmpty()) {
+            throw new IllegalArgumentException("a batch with refused events is not stored: " + batch.refusals());
         }
         Outcome outcome;
         synchronized (this) {
-            outcome = tx.execute(status -> store(events, now));
+            outcome = tx.execute(status -> store(batch.events(), batch.at()));
         }
         if (outcome.accepted() > 0) {
             // committed: the limit alerts of the months touched are checked in the background (LimitWatch)
-            events.forEach(e -> limits.touched(e.userId(), e.month(), e.metric(), e.quantity()));
+            batch.events().forEach(e -> limits.touched(e.userId(), e.month(), e.metric(), e.quantity()));
         }
         return outcome;
-    }
-
-    /** The events that break a rule of SPEC 2, with the first rule each breaks; nothing is stored. */
-    public List<Refusal> refusals(List<Received> batch) {
-        return validate(batch, clock.instant(), new ArrayList<>());
     }
 
     private List<Refusal> validate(List<Received> batch, Instant now, List<StagedLine.Event> valid) {
