@@ -72,6 +72,10 @@ public class CommandLauncher {
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         String options = System.getenv().getOrDefault("BILLING_JAVA_OPTS", "");
         command.addAll(options.isBlank() ? List.of("-Xmx1g") : Arrays.asList(options.trim().split("\\s+")));
+        if (!options.matches(".*-XX:\\+Use\\w*GC.*")) {
+            // a batch command (restart), run with the collector jobs/billing gives the batch commands (docs/decisions.md)
+            command.add("-XX:+UseParallelGC");
+        }
         command.add("-Duser.timezone=UTC");
         // This JVM's class path: under "-jar billing.jar" (jobs/billing) it is that jar, whose manifest names the rest.
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN_CLASS));
