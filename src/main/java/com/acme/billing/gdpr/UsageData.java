@@ -69,12 +69,20 @@ class UsageData implements PersonalDataHolder {
     public Erased erase(UserId user, UserId pseudonym) {
         long deleted = 0;
         for (String table : DELETED) {
-            deleted += jdbc.sql("DELETE FROM " + table + " WHERE user_id = ?").param(user.value()).update();
+            deleted += delete(table, user);
         }
+        // Once more: a track of the user that serve committed after the first delete of the tracked events, and before
+        // the delete of their sums (which waited for that track's lock on its row of tracked_usage, then took the track's
+        // quantity with it), would otherwise leave events with no sum, which the next move could not take out.
+        deleted += delete("tracked_events", user);
         long renamed = 0;
         for (String table : KEPT) {
             renamed += jdbc.sql("UPDATE " + table + " SET user_id = ? WHERE user_id = ?").params(pseudonym.value(), user.value()).update();
         }
         return new Erased(deleted, renamed);
+    }
+
+    private long delete(String table, UserId user) {
+        return jdbc.sql("DELETE FROM " + table + " WHERE user_id = ?").param(user.value()).update();
     }
 }
