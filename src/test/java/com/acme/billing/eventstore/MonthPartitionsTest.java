@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -178,8 +177,7 @@ class MonthPartitionsTest {
         db.close();
         db = TestDatabase.empty(kind, tmp.resolve("empty-home")); // migrated to V22 here, the rest by the application
         cli = db.cli().with("BILLING_NOW", "2026-12-05T00:00:00Z");
-        Flyway.configure().dataSource(db.url(), "postgres", "")
-                .locations("classpath:db/migration/common", "classpath:db/migration/postgresql").target("22").load().migrate();
+        db.migrateTo("22");
         var jdbc = db.jdbc();
         // 1,000 events in September, 2,000 in October, 1 in November, stored by an earlier version (file 900).
         jdbc.update("""
@@ -193,8 +191,7 @@ class MonthPartitionsTest {
                 SELECT 'o1', 1793491200000000, 202611, 'u1', 'emails_processed', 3, 900, 3002
                 """);
 
-        Flyway.configure().dataSource(db.url(), "postgres", "")
-                .locations("classpath:db/migration/common", "classpath:db/migration/postgresql").target("25").load().migrate();
+        db.migrateTo("25");
         // An empty month, as the store of V23-V25 made one (a month whose file was rolled back leaves its partition).
         jdbc.execute("CREATE TABLE usage_events_202612 (LIKE usage_events)");
         jdbc.execute("ALTER TABLE usage_events ATTACH PARTITION usage_events_202612 FOR VALUES IN (202612)");

@@ -163,6 +163,13 @@ public final class TestDatabase implements AutoCloseable {
         return new Cli(env());
     }
 
+    /** Runs the application's migrations up to {@code version} only, as an earlier release left the database (tests of a migration). */
+    public void migrateTo(String version) {
+        org.flywaydb.core.Flyway.configure().dataSource(url(), kind == Kind.POSTGRES ? "postgres" : "", "")
+                .locations("classpath:db/migration/common", "classpath:db/migration/" + (kind == Kind.POSTGRES ? "postgresql" : "h2"))
+                .target(version).load().migrate();
+    }
+
     /** Plain JDBC on the billing database, for assertions (H2 through its auto-server). */
     public JdbcTemplate jdbc() {
         DriverManagerDataSource ds = new DriverManagerDataSource(url(), kind == Kind.POSTGRES ? "postgres" : "", "");

@@ -6,7 +6,6 @@ import com.acme.billing.support.Cli;
 import com.acme.billing.support.TestDatabase;
 import java.nio.file.Path;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,9 +44,7 @@ class TrackedUsageMigrationTest {
 
     @Test
     void theUnmovedTrackedEventsAreSummedPerMonthUserAndMetric() {
-        String vendor = kind == TestDatabase.Kind.H2 ? "h2" : "postgresql";
-        Flyway.configure().dataSource(db.url(), kind == TestDatabase.Kind.H2 ? "" : "postgres", "")
-                .locations("classpath:db/migration/common", "classpath:db/migration/" + vendor).target("28").load().migrate();
+        db.migrateTo("28");
         var jdbc = db.jdbc();
         // event id, micros, yyyymm, user, metric, quantity, moved
         Object[][] events = {

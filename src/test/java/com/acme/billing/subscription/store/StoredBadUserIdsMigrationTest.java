@@ -6,7 +6,6 @@ import com.acme.billing.support.Cli;
 import com.acme.billing.support.TestDatabase;
 import java.nio.file.Path;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,9 +44,7 @@ class StoredBadUserIdsMigrationTest {
 
     @Test
     void aHostileIdStoredBeforeTheCheckIsMovedAsideAndTheOthersAreBilled() {
-        String vendor = kind == TestDatabase.Kind.H2 ? "h2" : "postgresql";
-        Flyway.configure().dataSource(db.url(), kind == TestDatabase.Kind.H2 ? "" : "postgres", "")
-                .locations("classpath:db/migration/common", "classpath:db/migration/" + vendor).target("7").load().migrate();
+        db.migrateTo("7");
         var jdbc = db.jdbc();
         for (String user : List.of("alice", "../../x")) {
             jdbc.update("INSERT INTO subscription_changes (user_id, effective_at, action, tier, source, recorded_at) "
