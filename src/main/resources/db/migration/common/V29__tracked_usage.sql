@@ -1,9 +1,9 @@
 -- The tracked usage not moved into the event store yet, summed per month, user and metric: what MonthUsage adds
 -- to the ingest's roll-up (usage/current, features/check, the limit alerts). Kept in the same transaction as the
 -- rows of tracked_events it sums: added to by the track, subtracted from by the move (the events it marks moved),
--- deleted with the user by the GDPR erase. It replaces V28's index, which every tracked batch grew at 500 random
--- places (one per event) and whose pages H2 rewrote at each commit; this table has one row per user month and
--- metric, so a batch updates rows in place and the table stays the size of the month's active users
+-- deleted with the user by the GDPR erase. It replaces V28's index, through which a user's month was read one entry
+-- per tracked event, so that a heavy user's every features/check cost as much as the user had tracked; here it is one
+-- row per metric, and the table stays the size of the month's active users times the metrics
 -- (docs/benchmarks.md, docs/decisions.md "Tracked usage summed as it is tracked").
 CREATE TABLE tracked_usage (
     yyyymm   INTEGER     NOT NULL,
