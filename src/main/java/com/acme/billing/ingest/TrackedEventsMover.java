@@ -72,21 +72,18 @@ public class TrackedEventsMover {
      * unmarked and still there count: one the GDPR erase deleted meanwhile was taken out of {@code tracked_usage} with it.
      */
     private void markMoved(List<Tracked> events, String sha256) {
-        int[][] marked = jdbc.batchUpdate("UPDATE tracked_events SET moved_sha256 = ? WHERE seq = ? AND moved_sha256 IS NULL", events, 1000,
-                (ps, event) -> {
+        int[] marked = TrackedUsage.rowCounts(jdbc.batchUpdate("UPDATE tracked_events SET moved_sha256 = ? WHERE seq = ? AND moved_sha256 IS NULL",
+                events, 1000, (ps, event) -> {
                     ps.setString(1, sha256);
                     ps.setLong(2, event.seq());
-                });
+                }), "tracked_events");
         SortedMap<TrackedUsage.Key, Long> moved = TrackedUsage.sums();
-        int i = 0;
-        for (int[] batch : marked) {
-            for (int count : batch) {
-                Tracked event = events.get(i++);
-                if (count == 1) {
-                    moved.merge(new TrackedUsage.Key(event.yyyymm(), event.userId(), event.metric()), event.quantity(), Long::sum);
-                } else if (count != 0) {
-                    throw new IllegalStateException("marking tracked event " + event.seq() + " moved updated " + count + " rows");
-                }
+        for (int i = 0; i < marked.length; i++) {
+            Tracked event = events.get(i);
+            if (marked[i] == 1) {
+                moved.merge(new TrackedUsage.Key(event.yyyymm(), event.userId(), event.metric()), event.quantity(), Long::sum);
+            } else if (marked[i] != 0) {
+                throw new IllegalStateException("marking tracked event " + event.seq() + " moved updated " + marked[i] + " rows");
             }
         }
         TrackedUsage.subtract(jdbc, moved);

@@ -84,16 +84,20 @@ public final class TrackedUsage {
                     ps.setString(3, row.getKey().userId());
                     ps.setString(4, row.getKey().metric());
                 });
-        int[] flat = new int[rows.size()];
-        int i = 0;
-        for (int[] batch : counts) {
-            for (int count : batch) {
-                if (count < 0) {
-                    throw new IllegalStateException("the driver did not say which rows of tracked_usage it updated (" + count + ")");
-                }
-                flat[i++] = count;
+        return rowCounts(counts, "tracked_usage");
+    }
+
+    /**
+     * The rows each statement of a batch changed, in the statements' order ({@link JdbcTemplate#batchUpdate} answers
+     * per sub-batch). A driver that does not say (a negative count) is refused: the callers decide by the counts.
+     */
+    static int[] rowCounts(int[][] perSubBatch, String table) {
+        int[] counts = java.util.Arrays.stream(perSubBatch).flatMapToInt(java.util.Arrays::stream).toArray();
+        for (int count : counts) {
+            if (count < 0) {
+                throw new IllegalStateException("the driver did not say which rows of " + table + " it updated (" + count + ")");
             }
         }
-        return flat;
+        return counts;
     }
 }
