@@ -69,8 +69,18 @@ public class UsageTracker {
     /** Checks a batch (in the caller's thread, outside the writer's lock); nothing is stored. */
     public Checked check(List<Received> batch) {
         Instant now = clock.instant();
+        var catalog = catalogs.latest().orElseThrow(() -> new IllegalStateException("no catalog imported"));
+        UsageLineValidator validator = new UsageLineValidator(new HashSet<>(catalog.catalog().metrics()), now.toEpochMilli() * 1000);
         List<StagedLine.Event> events = new ArrayList<>();
-        List<Refusal> refusals = validate(batch, now, events);
+        List<Refusal> refusals = new ArrayList<>();
+        for (Received received : batch) {
+            StagedLine line = validator.process(new UsageLine(received.index(), null, received.fields(), null));
+            if (line instanceof StagedLine.Event event) {
+                events.add(event);
+            } else {
+                refusals.add(new Refusal(received.index(), ((StagedLine.Reject) line).reason()));
+            }
+        }
         return new Checked(now, List.copyOf(events), List.copyOf(refusals));
     }
 
@@ -91,21 +101,6 @@ public class UsageTracker {
             batch.events().forEach(e -> limits.touched(e.userId(), e.month(), e.metric(), e.quantity()));
         }
         return outcome;
-    }
-
-    private List<Refusal> validate(List<Received> batch, Instant now, List<StagedLine.Event> valid) {
-        var catalog = catalogs.latest().orElseThrow(() -> new IllegalStateException("no catalog imported"));
-        UsageLineValidator validator = new UsageLineValidator(new HashSet<>(catalog.catalog().metrics()), now.toEpochMilli() * 1000);
-        List<Refusal> refusals = new ArrayList<>();
-        for (Received received : batch) {
-            StagedLine line = validator.process(new UsageLine(received.index(), null, received.fields(), null));
-            if (line instanceof StagedLine.Event event) {
-                valid.add(event);
-            } else {
-                refusals.add(new Refusal(received.index(), ((StagedLine.Reject) line).reason()));
-            }
-        }
-        return refusals;
     }
 
     private Outcome store(List<StagedLine.Event> events, Instant now) {
