@@ -204,6 +204,15 @@ class ApiTest {
         assertThat(conflict.body()).isEqualTo("{\"error\":\"conflicting_duplicate\",\"details\":[{\"index\":1,\"reason\":\"conflicting_duplicate\"}]}");
         assertThat(tracked.getAsLong()).isEqualTo(2);
 
+        // Ids each once in the batch, one of them tracked before with the same content: the new one stored, the other a
+        // duplicate (the batch is first inserted as it is; the unique index refuses e2, and the batch is then decided id by id).
+        HttpResponse<String> repeat = served.api("POST", "/api/usage/track", service, "{\"events\":[" + event("e3", "tina", "ai_responses", 1)
+                + "," + event("e2", "tim", "leads_created", 7) + "]}");
+        assertThat(repeat.statusCode()).isEqualTo(202);
+        assertThat(repeat.body()).isEqualTo("{\"accepted\":1,\"duplicates\":1}");
+        assertThat(db.jdbc().queryForList("SELECT event_id FROM tracked_events WHERE seq > ? ORDER BY event_id", String.class, before))
+                .containsExactly("e1", "e2", "e3");
+
         // Bad events: every one named with its first problem, none stored.
         HttpResponse<String> bad = served.api("POST", "/api/usage/track", service, "{\"events\":[" + event("e4", "ti na", "ai_responses", 1)
                 + "," + event("e5", "tina", "ai_responses", 1) + "," + event("e6", "tina", "tweets", 1)
@@ -213,7 +222,7 @@ class ApiTest {
         assertThat(bad.body()).isEqualTo("{\"error\":\"invalid_events\",\"details\":[{\"index\":0,\"reason\":\"bad_user_id\"},"
                 + "{\"index\":2,\"reason\":\"unknown_metric\"},{\"index\":3,\"reason\":\"unknown field 'colour'\"},"
                 + "{\"index\":4,\"reason\":\"bad_quantity\"}]}");
-        assertThat(tracked.getAsLong()).isEqualTo(2);
+        assertThat(tracked.getAsLong()).isEqualTo(3);
 
         HttpResponse<String> malformed = served.api("POST", "/api/usage/track", service, "{\"event_id\":");
         assertThat(malformed.statusCode()).isEqualTo(400);
@@ -230,13 +239,13 @@ class ApiTest {
         HttpResponse<String> huge = served.api("POST", "/api/usage/track", service, "{\"events\":[" + " ".repeat(1 << 20) + "]}");
         assertThat(huge.statusCode()).isEqualTo(413);
         assertThat(huge.body()).isEqualTo("{\"error\":\"payload_too_large\",\"details\":[\"the body is over 1 MiB (1,048,576 bytes)\"]}");
-        assertThat(tracked.getAsLong()).isEqualTo(2);
+        assertThat(tracked.getAsLong()).isEqualTo(3);
     }
 
     /**
-     * Batches that arrive together are committed together (UsageTracker's group commit), yet each is decided on its own:
-     * 8 clients send 20 batches each at once; every batch holds 10 ids of its own and the same 10 shared ids as every
-     * other client's batch of that round, so that batches holding the same new id meet in one group; client 0's
+     * Batches that arrive together are each decided on their own: 8 clients send 20 batches each at once; every batch
+     * holds 10 ids of its own and the same 10 shared ids as every other client's batch of that round, so that batches
+     * holding the same new id arrive together (the first stores it, the others find it a duplicate); client 0's
      * batches of odd rounds also hold a shared id with other content, so they conflict (409) and store nothing.
      */
     @Test
