@@ -31,7 +31,9 @@ final class MonthUsage {
             used.computeIfAbsent(rs.getString(1), u -> new TreeMap<>()).merge(rs.getString(2), rs.getLong(3), Long::sum);
         };
         // Two queries rather than one UNION ALL: H2 keeps a parsed plain SELECT for the session's next call but parses a
-        // UNION again each time, which was a twentieth of a feature check's time (docs/benchmarks.md).
+        // UNION again each time, which was a twentieth of a feature check's time (docs/benchmarks.md). The ingested rows
+        // first: a move that commits between the two reads has its events counted in the ingested rows or still in the
+        // tracked ones, never in neither.
         jdbc.query("SELECT user_id, metric_type, count FROM usage_metrics WHERE month_year = ?" + userFilter, add, ingested);
         jdbc.query("SELECT user_id, metric, quantity FROM tracked_usage WHERE yyyymm = ?" + userFilter, add, tracked);
         return used;
