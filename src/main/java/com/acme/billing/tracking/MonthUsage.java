@@ -2,16 +2,15 @@ package com.acme.billing.tracking;
 
 import com.acme.billing.period.BillingPeriod;
 import com.acme.billing.user.UserId;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 
 /**
  * A month's usage as SPEC 8 sees it: what the ingest rolled up ({@code usage_metrics}) plus the events tracked online
- * that are not in the event store yet (their sums in {@code tracked_usage}, V29), per user and metric. One query, one rule,
+ * that are not in the event store yet (their sums in {@code tracked_usage}, V29), per user and metric. One rule
  * for the API's current usage of a user and the limit alerts of every user.
  */
 final class MonthUsage {
@@ -27,7 +26,7 @@ final class MonthUsage {
         Object[] ingested = onlyUser == null ? new Object[] {period.toString()} : new Object[] {period.toString(), onlyUser.value()};
         Object[] tracked = onlyUser == null ? new Object[] {yyyymm} : new Object[] {yyyymm, onlyUser.value()};
         Map<String, Map<String, Long>> used = new HashMap<>();
-        org.springframework.jdbc.core.RowCallbackHandler add = rs -> {
+        RowCallbackHandler add = rs -> {
             used.computeIfAbsent(rs.getString(1), u -> new TreeMap<>()).merge(rs.getString(2), rs.getLong(3), Long::sum);
         };
         // Two queries rather than one UNION ALL: H2 keeps a parsed plain SELECT for the session's next call but parses a
