@@ -116,7 +116,8 @@ public class UsageTracker {
         // The usual batch holds only ids never tracked: it is inserted as it is, and the unique index on event_id, which
         // probes every id as it inserts it, says whether one was tracked before. Only then are the batch's inserts undone
         // and its ids looked up (a separate look-up of 500 random ids first was a sixth of a batch's time, docs/benchmarks.md).
-        if (events.stream().map(StagedLine.Event::eventId).distinct().count() == events.size()) {
+        List<String> ids = events.stream().map(StagedLine.Event::eventId).distinct().toList();
+        if (ids.size() == events.size()) {
             Object beforeInsert = status.createSavepoint();
             try {
                 insert(events, at);
@@ -126,7 +127,7 @@ public class UsageTracker {
                 status.rollbackToSavepoint(beforeInsert);
             }
         }
-        Map<String, StagedLine.Event> known = known(events.stream().map(StagedLine.Event::eventId).distinct().toList());
+        Map<String, StagedLine.Event> known = known(ids);
         List<StagedLine.Event> fresh = new ArrayList<>();
         List<Refusal> conflicts = new ArrayList<>();
         long duplicates = 0;
