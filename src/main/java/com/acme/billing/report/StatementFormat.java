@@ -85,11 +85,31 @@ public final class StatementFormat {
                     : CsvReports.price(line.unitPrice(), digits), amount(line.amount(), s.currency())));
         }
         for (Statement.Usage usage : s.usage()) {
-            rows.add(row("usage", usage.metric(), usage.tier(), String.format(Locale.ROOT, "%,d", usage.quantity()),
-                    String.format(Locale.ROOT, "%,d", usage.included()),
-                    String.format(Locale.ROOT, "%,d", usage.overage()) + (usage.breached() ? " LIMIT" : "")));
+            rows.add(row("usage", usage.metric(), usage.tier(), grouped(usage.quantity()), grouped(usage.included()),
+                    grouped(usage.overage()) + (usage.breached() ? " LIMIT" : "")));
         }
         return rows;
+    }
+
+    /**
+     * A count with a comma between groups of three digits: what {@code String.format(Locale.ROOT, "%,d", n)} writes.
+     * Written out because the statements call it for every usage row and chart label, and {@code Formatter} parsed
+     * its pattern each time: 4 % of the rendering threads' samples in a JFR profile of {@code jobs/bench-reports}.
+     */
+    static String grouped(long n) {
+        String plain = Long.toString(n);
+        int sign = n < 0 ? 1 : 0;
+        int digits = plain.length() - sign;
+        if (digits <= 3) {
+            return plain;
+        }
+        StringBuilder out = new StringBuilder(plain.length() + (digits - 1) / 3);
+        int first = sign + (digits % 3 == 0 ? 3 : digits % 3);
+        out.append(plain, 0, first);
+        for (int i = first; i < plain.length(); i += 3) {
+            out.append(',').append(plain, i, i + 3);
+        }
+        return out.toString();
     }
 
     public static String amount(BigDecimal amount, String currency) {

@@ -107,7 +107,7 @@ public final class UsageByDayChart extends AbstractRenderer implements Graphics2
         long step = step(max);
         long top = ((max + step - 1) / step) * step;
 
-        double labelWidth = metrics.stringWidth(String.format(Locale.ROOT, "%,d", top));
+        double labelWidth = metrics.stringWidth(StatementFormat.grouped(top));
         double dayLabelHeight = metrics.stringWidth("31");
         double legendHeight = metrics.getHeight() + 4;
         double left = area.getX() + labelWidth + 6;
@@ -124,7 +124,7 @@ public final class UsageByDayChart extends AbstractRenderer implements Graphics2
                 g.draw(new Line2D.Double(left, y, right, y));
             }
             g.setColor(LABEL);
-            String text = String.format(Locale.ROOT, "%,d", v);
+            String text = StatementFormat.grouped(v);
             g.drawString(text, (float) (left - 4 - metrics.stringWidth(text)), (float) (y + metrics.getAscent() / 2.0 - 1));
         }
         g.setStroke(new BasicStroke(0.5f));

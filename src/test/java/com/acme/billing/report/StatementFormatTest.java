@@ -33,6 +33,20 @@ class StatementFormatTest {
     }
 
     @Test
+    void countsAreGroupedByThreeDigitsWithCommas() {
+        assertThat(StatementFormat.grouped(0)).isEqualTo("0");
+        assertThat(StatementFormat.grouped(999)).isEqualTo("999");
+        assertThat(StatementFormat.grouped(1_000)).isEqualTo("1,000");
+        assertThat(StatementFormat.grouped(12_345)).isEqualTo("12,345");
+        assertThat(StatementFormat.grouped(123_456)).isEqualTo("123,456");
+        assertThat(StatementFormat.grouped(1_234_567)).isEqualTo("1,234,567");
+        assertThat(StatementFormat.grouped(-1_000)).isEqualTo("-1,000");
+        assertThat(StatementFormat.grouped(-999)).isEqualTo("-999");
+        assertThat(StatementFormat.grouped(Long.MIN_VALUE)).isEqualTo("-9,223,372,036,854,775,808");
+        assertThat(StatementFormat.grouped(Long.MAX_VALUE)).isEqualTo("9,223,372,036,854,775,807");
+    }
+
+    @Test
     void amountsHaveExactlyTheCurrencysMinorDigits() {
         assertThat(StatementFormat.amount(new BigDecimal("4"), "USD")).isEqualTo("4.00");
         assertThat(StatementFormat.amount(new BigDecimal("484"), "JPY")).isEqualTo("484");
