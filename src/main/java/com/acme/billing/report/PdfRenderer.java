@@ -6,10 +6,16 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.text.AttributedCharacterIterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.zip.Deflater;
+import javax.imageio.ImageIO;
 import com.lowagie.text.Chunk;
 import com.lowagie.text.DocumentException;
+import com.lowagie.text.Font;
+import com.lowagie.text.pdf.BaseFont;
 import com.lowagie.text.Element;
 import com.lowagie.text.Phrase;
 import com.lowagie.text.pdf.ColumnText;
@@ -30,6 +36,7 @@ import net.sf.jasperreports.pdf.classic.ClassicPdfProducer;
 import net.sf.jasperreports.pdf.classic.ClassicPdfUtils;
 import net.sf.jasperreports.pdf.classic.ClassicPhrase;
 import net.sf.jasperreports.pdf.common.PdfChunk;
+import net.sf.jasperreports.pdf.common.PdfDocumentWriter;
 import net.sf.jasperreports.pdf.common.PdfImage;
 import net.sf.jasperreports.pdf.common.PdfPhrase;
 import net.sf.jasperreports.pdf.common.PdfProducerContext;
@@ -59,12 +66,14 @@ public final class PdfRenderer {
     }
 
     /**
-     * JasperReports' PDF exporter, with two costs of every statement taken out (each measured in a JFR profile of
-     * {@code jobs/bench-reports}, docs/benchmarks.md); the PDF it writes is the same.
+     * JasperReports' PDF exporter, with costs of every statement taken out (each measured in a JFR profile of
+     * {@code jobs/bench-reports}, docs/benchmarks.md); the pages it writes are the same, pixel for pixel, and its
+     * streams are deflated faster ({@link StatementPdfProducer}).
      * <ul>
      * <li>It loads a one-pixel PNG from the class path for the first image of every document (the chart, on every
      * statement): a search through every jar of the class path, 9 % of the rendering threads' samples. The bytes are read
-     * once here; each exporter still makes its own image of them for its own document, as the original does.
+     * once here; each exporter still makes its own image of them for its own document, as the original does, but in
+     * memory (below).
      * <li>It lays out every text left to right <em>with</em> the Unicode bidirectional algorithm, which OpenPDF runs on
      * each paragraph (4.5 % of the samples). A paragraph with no character from the Hebrew block on (U+0590: Hebrew,
      * Arabic and the other right-to-left scripts, and every directional control) has nothing for it to reorder, so such a
@@ -76,6 +85,9 @@ public final class PdfRenderer {
         private static final byte[] PIXEL;
 
         static {
+            // OpenPDF reads that pixel (and any image) through ImageIO, which by default copies every stream it reads
+            // to a temporary file first: a file created, written and deleted per statement, for 70 bytes
+            ImageIO.setUseCache(false);
             try {
                 PIXEL = JRLoader.loadBytesFromResource("net/sf/jasperreports/engine/images/white-transparent-pixel.png");
             } catch (JRException e) {
@@ -98,14 +110,39 @@ public final class PdfRenderer {
 
         @Override
         protected PdfProducerFactory getPdfProducerFactory() {
-            return LeftToRightProducer::new;
+            return StatementPdfProducer::new;
         }
     }
 
-    private static final class LeftToRightProducer extends ClassicPdfProducer {
+    /**
+     * JasperReports' producer of OpenPDF documents, with two changes: {@link LeftToRightPhrase}s, and every stream of the
+     * document (the embedded font's subset, the page) deflated at zlib's fastest level. At OpenPDF's default level the
+     * font subset's compression (about 60 KB of glyph tables per statement) was the largest single native cost of
+     * the rendering threads in a JFR profile; the fastest level takes half the time, for statements 6 % larger (the
+     * demo's 193: 24.7 KB on average instead of 23.3 KB; docs/benchmarks.md).
+     */
+    private static final class StatementPdfProducer extends ClassicPdfProducer {
 
-        LeftToRightProducer(PdfProducerContext context) {
+        StatementPdfProducer(PdfProducerContext context) {
             super(context);
+        }
+
+        @Override
+        public PdfDocumentWriter createWriter(OutputStream os) throws JRException {
+            PdfDocumentWriter writer = super.createWriter(os);
+            getPdfWriter().setCompressionLevel(Deflater.BEST_SPEED);
+            return writer;
+        }
+
+        @Override
+        public Font getFont(Map<AttributedCharacterIterator.Attribute, Object> attributes, Locale locale) {
+            Font font = super.getFont(attributes, locale);
+            BaseFont base = font.getBaseFont();
+            // OpenPDF's fonts are shared by every document; the level only decides how their subsets are deflated
+            if (base != null && base.getCompressionLevel() != Deflater.BEST_SPEED) {
+                base.setCompressionLevel(Deflater.BEST_SPEED);
+            }
+            return font;
         }
 
         @Override
@@ -121,9 +158,6 @@ public final class PdfRenderer {
 
     /** {@link ClassicPhrase}, laying a left-to-right paragraph with no right-to-left character out without bidi analysis. */
     private static final class LeftToRightPhrase extends ClassicPhrase {
-
-        /** The first code point of the Hebrew block: no character below it is right-to-left or a directional control. */
-        private static final char FIRST_RIGHT_TO_LEFT_BLOCK = '\u0590';
 
         private final ClassicPdfProducer producer;
         private final Phrase phrase;
@@ -157,18 +191,25 @@ public final class PdfRenderer {
 
         private boolean belowRightToLeftBlocks() {
             for (Element element : phrase) {
-                if (!(element instanceof Chunk chunk)) {
+                if (!(element instanceof Chunk chunk) || !leftToRightOnly(chunk.getContent())) {
                     return false;
-                }
-                String content = chunk.getContent();
-                for (int i = 0; i < content.length(); i++) {
-                    if (content.charAt(i) >= FIRST_RIGHT_TO_LEFT_BLOCK) {
-                        return false;
-                    }
                 }
             }
             return true;
         }
+    }
+
+    /** The first code point of the Hebrew block: no character below it is right-to-left or a directional control. */
+    private static final char FIRST_RIGHT_TO_LEFT_BLOCK = '\u0590';
+
+    /** Whether {@code text} has no character from the Hebrew block on: nothing the bidirectional algorithm would reorder. */
+    static boolean leftToRightOnly(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= FIRST_RIGHT_TO_LEFT_BLOCK) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static void render(JasperReport template, Map<String, Object> parameters, List<Map<String, ?>> rows, Path target) {
