@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +33,9 @@ class PdfRendererTest {
         // when the page shows it right to left, as the bidirectional algorithm lays it out
         assertThat(text).contains("אברהם כהן בע\"מ").contains("Rehov Herzl 1 Tel Aviv Israel").contains("Account u-1")
                 .contains("Base fee 2026-10-01 to 2026-11-01 1.000000 29.00 29.00").contains("Total USD 29.00");
-        assertThat(Files.list(tmp)).containsExactly(pdf);
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertThat(files).as("no temporary file left").containsExactly(pdf);
+        }
     }
 
     @Test
