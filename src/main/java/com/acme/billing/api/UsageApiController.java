@@ -108,14 +108,15 @@ class UsageApiController {
             }
         }
         ObjectNode event = (ObjectNode) node;
-        if (!event.hasNonNull("timestamp")) {
+        boolean timestampGiven = event.hasNonNull("timestamp");
+        if (!timestampGiven) {
             event = event.deepCopy();
             // To the microsecond: the event store keeps microseconds and refuses finer timestamps, and the
             // system clock has nanoseconds.
             event.put("timestamp", clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString());
         }
         UsageLine.Fields fields = UsageLogFormat.fields(event);
-        batch.add(new UsageTracker.Received(index, fields));
+        batch.add(new UsageTracker.Received(index, fields, timestampGiven));
     }
 
     /** Every event tracked or ingested so far, against the prorated included quantities (SPEC 8). */

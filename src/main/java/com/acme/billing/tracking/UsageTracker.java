@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedMap;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DuplicateKeyException;
@@ -33,8 +34,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class UsageTracker {
 
-    /** One event as received; fields as written (null where absent), {@code index} its place in the batch. */
-    public record Received(int index, UsageLine.Fields fields) {
+    /**
+     * One event as received; fields as written (null where absent), {@code index} its place in the batch;
+     * {@code timestampGiven} false where the sender left the timestamp out and the door filled in its "now".
+     */
+    public record Received(int index, UsageLine.Fields fields, boolean timestampGiven) {
     }
 
     /** An event of the batch that is refused, with the reason of SPEC 2 or {@code conflicting_duplicate}. */
@@ -64,8 +68,11 @@ public class UsageTracker {
         this.limits = limits;
     }
 
-    /** A batch checked by the rules of SPEC 2 at one instant: the events to store, or else the events refused. */
-    public record Checked(Instant at, List<StagedLine.Event> events, List<Refusal> refusals) {
+    /**
+     * A batch checked by the rules of SPEC 2 at one instant: the events to store, or else the events refused;
+     * {@code defaultedTimestamps} the batch indexes of events sent without a timestamp.
+     */
+    public record Checked(Instant at, List<StagedLine.Event> events, List<Refusal> refusals, Set<Integer> defaultedTimestamps) {
     }
 
     /** Checks a batch (in the caller's thread, outside the writer's lock); nothing is stored. */
@@ -75,7 +82,11 @@ public class UsageTracker {
         UsageLineValidator validator = new UsageLineValidator(new HashSet<>(catalog.catalog().metrics()), now.toEpochMilli() * 1000);
         List<StagedLine.Event> events = new ArrayList<>();
         List<Refusal> refusals = new ArrayList<>();
+        Set<Integer> defaulted = new HashSet<>();
         for (Received received : batch) {
+            if (!received.timestampGiven()) {
+                defaulted.add(received.index());
+            }
             StagedLine line = validator.process(new UsageLine(received.index(), null, received.fields(), null));
             if (line instanceof StagedLine.Event event) {
                 events.add(event);
@@ -83,7 +94,7 @@ public class UsageTracker {
                 refusals.add(new Refusal(received.index(), ((StagedLine.Reject) line).reason()));
             }
         }
-        return new Checked(now, List.copyOf(events), List.copyOf(refusals));
+        return new Checked(now, List.copyOf(events), List.copyOf(refusals), Set.copyOf(defaulted));
     }
 
     /**
@@ -96,7 +107,7 @@ public class UsageTracker {
         }
         Outcome outcome;
         synchronized (this) {
-            outcome = tx.execute(status -> store(batch.events(), batch.at(), status));
+            outcome = tx.execute(status -> store(batch, status));
         }
         if (outcome.accepted() > 0) {
             // committed: the limit alerts of the months touched are checked in the background (LimitWatch)
@@ -105,14 +116,15 @@ public class UsageTracker {
         return outcome;
     }
 
-    private Outcome store(List<StagedLine.Event> events, Instant now, TransactionStatus status) {
+    private Outcome store(Checked batch, TransactionStatus status) {
+        List<StagedLine.Event> events = batch.events();
         if (postgres) {
             // The look-up of at most 1,000 ids must probe the unique index. While the table grows from empty
             // and autovacuum has not analysed it yet, PostgreSQL's planner took it for tiny and scanned it
             // whole for every batch (0.5 s a batch at 200,000 rows, docs/benchmarks.md). For this transaction only.
             jdbc.execute("SET LOCAL enable_seqscan = off");
         }
-        OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+        OffsetDateTime at = OffsetDateTime.ofInstant(batch.at(), ZoneOffset.UTC);
         // The usual batch holds only ids never tracked: it is inserted as it is, and the unique index on event_id, which
         // probes every id as it inserts it, says whether one was tracked before. Only then are the batch's inserts undone
         // and its ids looked up (a separate look-up of 500 random ids first was a sixth of a batch's time, docs/benchmarks.md).
@@ -136,7 +148,7 @@ public class UsageTracker {
             if (before == null) {
                 known.put(event.eventId(), event);
                 fresh.add(event);
-            } else if (sameContent(before, event)) {
+            } else if (sameContent(before, event, !batch.defaultedTimestamps().contains((int) event.line()))) {
                 duplicates++;
             } else {
                 conflicts.add(new Refusal((int) event.line(), CONFLICTING));
@@ -166,8 +178,14 @@ public class UsageTracker {
         TrackedUsage.add(jdbc, unmoved);
     }
 
-    static boolean sameContent(StagedLine.Event a, StagedLine.Event b) {
-        return a.tsMicros() == b.tsMicros() && a.userId().equals(b.userId()) && a.metric().equals(b.metric()) && a.quantity() == b.quantity();
+    /**
+     * Whether {@code repeat} says what {@code known} says. A repeat sent without a timestamp says nothing of its time: the
+     * "now" its door filled in is the server's, not the sender's, so it is compared on user, metric and quantity alone.
+     * A client retrying an event it sent without a timestamp (its first answer lost, say) gets a duplicate, not a 409.
+     */
+    static boolean sameContent(StagedLine.Event known, StagedLine.Event repeat, boolean repeatTimestampGiven) {
+        return (!repeatTimestampGiven || known.tsMicros() == repeat.tsMicros()) && known.userId().equals(repeat.userId())
+                && known.metric().equals(repeat.metric()) && known.quantity() == repeat.quantity();
     }
 
     /** Tracked events with these ids, by id. */

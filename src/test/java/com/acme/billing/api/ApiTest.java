@@ -213,6 +213,20 @@ class ApiTest {
         assertThat(db.jdbc().queryForList("SELECT event_id FROM tracked_events WHERE seq > ? ORDER BY event_id", String.class, before))
                 .containsExactly("e1", "e2", "e3");
 
+        // A retry without the timestamp (the server's "now", 12:00, is not e1's 11:00) says nothing of the time: a
+        // duplicate, not a conflict; other content without a timestamp still conflicts.
+        String e1WithoutTimestamp = "{\"event_id\":\"e1\",\"user_id\":\"tina\",\"metric\":\"ai_responses\",\"quantity\":3}";
+        HttpResponse<String> retry = served.api("POST", "/api/usage/track", service, e1WithoutTimestamp);
+        assertThat(retry.statusCode()).isEqualTo(202);
+        assertThat(retry.body()).isEqualTo("{\"accepted\":0,\"duplicates\":1}");
+        HttpResponse<String> otherQuantity = served.api("POST", "/api/usage/track", service, e1WithoutTimestamp.replace(":3}", ":4}"));
+        assertThat(otherQuantity.statusCode()).isEqualTo(409);
+        assertThat(otherQuantity.body()).isEqualTo("{\"error\":\"conflicting_duplicate\",\"details\":[{\"index\":0,\"reason\":\"conflicting_duplicate\"}]}");
+        HttpResponse<String> otherTime = served.api("POST", "/api/usage/track", service, e1WithoutTimestamp.replace("}", ",\"timestamp\":\"2026-10-20T12:00:00Z\"}"));
+        assertThat(otherTime.statusCode()).as("the same event at a time given, other than the one stored").isEqualTo(409);
+        assertThat(db.jdbc().queryForMap("SELECT ts_us, quantity FROM tracked_events WHERE event_id = 'e1'"))
+                .extractingByKeys("TS_US", "QUANTITY").containsExactly(1792494000000000L, 3L);
+
         // Bad events: every one named with its first problem, none stored.
         HttpResponse<String> bad = served.api("POST", "/api/usage/track", service, "{\"events\":[" + event("e4", "ti na", "ai_responses", 1)
                 + "," + event("e5", "tina", "ai_responses", 1) + "," + event("e6", "tina", "tweets", 1)
