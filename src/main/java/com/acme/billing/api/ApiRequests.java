@@ -17,7 +17,7 @@ final class ApiRequests {
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String userId,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String metric,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, minimum = "0", maximum = "1000000000") long quantity,
-            @Schema(description = "ISO-8601 instant; at most 5 minutes ahead") String timestamp) {
+            @Schema(description = "ISO-8601 instant; at most 5 minutes ahead; absent: now, and a repeat of a known event_id without it is compared on user, metric and quantity only") String timestamp) {
     }
 
     @Schema(description = "A batch of 1 to 1,000 events, taken whole or refused whole")
