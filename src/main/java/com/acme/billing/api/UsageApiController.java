@@ -2,7 +2,6 @@ package com.acme.billing.api;
 
 import com.acme.billing.catalog.Tier;
 import com.acme.billing.catalog.store.CatalogRepository;
-import com.acme.billing.ingest.UsageLine;
 import com.acme.billing.ingest.UsageLogFormat;
 import com.acme.billing.period.BillingPeriod;
 import com.acme.billing.tracking.CurrentUsage;
@@ -24,7 +23,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /** {@code /api/usage}: tracking (SPEC 8 with the checks of SPEC 2) and a user's limits. */
 @RestController
@@ -107,16 +105,8 @@ class UsageApiController {
                 return;
             }
         }
-        ObjectNode event = (ObjectNode) node;
-        boolean timestampGiven = event.hasNonNull("timestamp");
-        if (!timestampGiven) {
-            event = event.deepCopy();
-            // To the microsecond: the event store keeps microseconds and refuses finer timestamps, and the
-            // system clock has nanoseconds.
-            event.put("timestamp", clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS).toString());
-        }
-        UsageLine.Fields fields = UsageLogFormat.fields(event);
-        batch.add(new UsageTracker.Received(index, fields, timestampGiven));
+        // an absent timestamp stays absent here: the tracker gives it the batch's "now", and knows it was not sent
+        batch.add(new UsageTracker.Received(index, UsageLogFormat.fields(node)));
     }
 
     /** Every event tracked or ingested so far, against the prorated included quantities (SPEC 8). */

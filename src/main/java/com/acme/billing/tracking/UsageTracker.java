@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,10 +36,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class UsageTracker {
 
     /**
-     * One event as received; fields as written (null where absent), {@code index} its place in the batch;
-     * {@code timestampGiven} false where the sender left the timestamp out and the door filled in its "now".
+     * One event as received; fields as written (null where absent), {@code index} its place in the batch. An absent
+     * timestamp is the batch's "now" ({@link #check}).
      */
-    public record Received(int index, UsageLine.Fields fields, boolean timestampGiven) {
+    public record Received(int index, UsageLine.Fields fields) {
     }
 
     /** An event of the batch that is refused, with the reason of SPEC 2 or {@code conflicting_duplicate}. */
@@ -83,11 +84,15 @@ public class UsageTracker {
         List<StagedLine.Event> events = new ArrayList<>();
         List<Refusal> refusals = new ArrayList<>();
         Set<Integer> defaulted = new HashSet<>();
+        // To the microsecond: the event store keeps microseconds and refuses finer timestamps, and the system clock has nanoseconds.
+        String nowToTheMicrosecond = now.truncatedTo(ChronoUnit.MICROS).toString();
         for (Received received : batch) {
-            if (!received.timestampGiven()) {
+            UsageLine.Fields fields = received.fields();
+            if (fields.timestamp() == null) {
                 defaulted.add(received.index());
+                fields = new UsageLine.Fields(fields.eventId(), nowToTheMicrosecond, fields.userId(), fields.metric(), fields.quantity());
             }
-            StagedLine line = validator.process(new UsageLine(received.index(), null, received.fields(), null));
+            StagedLine line = validator.process(new UsageLine(received.index(), null, fields, null));
             if (line instanceof StagedLine.Event event) {
                 events.add(event);
             } else {
@@ -180,7 +185,7 @@ public class UsageTracker {
 
     /**
      * Whether {@code repeat} says what {@code known} says. A repeat sent without a timestamp says nothing of its time: the
-     * "now" its door filled in is the server's, not the sender's, so it is compared on user, metric and quantity alone.
+     * "now" it was given in {@link #check} is the server's, not the sender's, so it is compared on user, metric and quantity alone.
      * A client retrying an event it sent without a timestamp (its first answer lost, say) gets a duplicate, not a 409.
      */
     static boolean sameContent(StagedLine.Event known, StagedLine.Event repeat, boolean repeatTimestampGiven) {
